@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The netlings command line. Starts light: commands import what they need, and the test
+// engine (vitest) only ever runs in a child process.
+import { CourseError, loadCourse } from '../core/course.js';
+import { UsageError, flagHelp, parseCli } from '../cli/args.js';
+
+const USAGE = `netlings: learn Node.js networking by fixing small programs
+
+Usage (through npm):
+  npm run learn                  the course status and the lesson you are on
+  npm run verify [lesson]        check one lesson (01, 1, tcp-handshake or 01-tcp-handshake),
+                                 or every lesson in order, stopping at the first that fails
+  npm run hint <lesson> [n]      hint n (default 1) for a lesson
+
+Flags (after --, e.g. npm run verify -- 01 --verbose):
+${flagHelp()}`;
+
+async function main() {
+  const args = parseCli(process.argv.slice(2));
+  if (args.flags.help || !args.command) {
+    console.log(USAGE);
+    return args.command || args.flags.help ? 0 : 2;
+  }
+  const course = loadCourse();
+  switch (args.command) {
+    case 'verify':
+      return (await import('../cli/verify.js')).verify(course, args);
+    case 'hint':
+      return (await import('../cli/hint.js')).hint(course, args);
+    case 'learn':
+      return (await import('../cli/learn.js')).learn(course);
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError || err instanceof CourseError) {
+      console.error(`netlings: ${err.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

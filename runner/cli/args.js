@@ -1,0 +1,45 @@
+// Command-line flags, declared as data: the parser and the help text both read this table.
+import { parseArgs } from 'node:util';
+
+/**
+ * @typedef {object} FlagSpec
+ * @property {'string' | 'boolean'} type
+ * @property {string} description
+ * @property {string} [short]
+ * @property {string} [placeholder]  For the help text, e.g. DIR.
+ */
+
+/** @type {Record<string, FlagSpec>} */
+export const FLAGS = {
+  exercises: { type: 'string', placeholder: 'DIR', description: 'check the learner files in DIR instead of exercises/ (e.g. solutions, a student submission)' },
+  verbose: { type: 'boolean', short: 'v', description: 'also print raw stack traces and the test process output' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+export class UsageError extends Error {}
+
+/**
+ * @param {string[]} argv
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, verbose?: boolean, help?: boolean } }}
+ */
+export function parseCli(argv) {
+  /** @type {import('node:util').ParseArgsConfig['options']} */
+  const options = {};
+  for (const [name, spec] of Object.entries(FLAGS)) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const [command, ...rest] = positionals;
+    return { command, positionals: rest, flags: /** @type {any} */ (values) };
+  } catch (err) {
+    throw new UsageError(/** @type {Error} */ (err).message);
+  }
+}
+
+export function flagHelp() {
+  return Object.entries(FLAGS)
+    .map(([name, spec]) => {
+      const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}`;
+      return `  ${left.padEnd(22)} ${spec.description}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,184 @@
+// Loading the learner's file and calling into it, turning every way it can go wrong into a
+// message that names the file, the export and what to do.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LessonFailure } from './failure.ts';
+import { abortWaits } from './wait.ts';
+import { step } from './watchdog.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The folder of learner files under test: `NETLINGS_EXERCISES`, else `exercises/`. */
+export function exercisesDir(): string {
+  return path.resolve(ROOT, process.env.NETLINGS_EXERCISES ?? 'exercises');
+}
+
+/** A path as the learner should see it: relative to the repository when inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(ROOT, file);
+  return rel.startsWith('..') ? file : rel.split(path.sep).join('/');
+}
+
+/** The first stack frame inside the learner's folder, as `exercises/x.ts:12:5`. */
+export function learnerLocation(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack ?? '' : '';
+  const dir = exercisesDir();
+  for (const line of stack.split('\n')) {
+    const m = line.match(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/);
+    if (!m) continue;
+    const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
+    if (file.startsWith(dir + path.sep)) return `${displayPath(file)}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `${err.name}${code && !err.message.includes(code) ? ` [${code}]` : ''}: ${err.message}`;
+  }
+  return `a non-Error value: ${String(err)}`;
+}
+
+const isTodo = (err: unknown) => err instanceof Error && /^TODO\b/.test(err.message);
+
+/** Hints for errors that escape learner callbacks, by error code. */
+const CRASH_HINTS: Record<string, string> = {
+  ECONNRESET:
+    "a socket emitted 'error' and nothing listened, so Node threw it. Give every socket an 'error' listener: socket.on('error', ...).",
+  EPIPE: "a socket emitted 'error' and nothing listened. Give every socket an 'error' listener, and stop writing once the other side has ended.",
+  ERR_STREAM_WRITE_AFTER_END: 'something wrote to a socket after end() was called on it. Once you end a connection, stop writing to it.',
+  ERR_STREAM_DESTROYED: 'something wrote to a socket after it was destroyed. Check that the connection is still open before writing.',
+  ECONNREFUSED: "a connection was refused and the socket had no 'error' listener. Listen for 'error' and reject or report it.",
+};
+
+/** Turns an error that escaped into an event handler into a learner-facing failure. */
+export function crashFailure(err: unknown): LessonFailure {
+  if (err instanceof LessonFailure) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const exit = err instanceof Error && /process\.exit unexpectedly called/.test(err.message);
+  return new LessonFailure(
+    {
+      kind: 'crash',
+      message: exit
+        ? 'your code called process.exit(), which would stop the whole program'
+        : `your code crashed: an error escaped from an event handler (${describeError(err)})`,
+      location: learnerLocation(err),
+      hint: exit
+        ? 'Exercise code must never exit the process: close your servers and sockets instead, and let errors reach the caller.'
+        : CRASH_HINTS[code] ?? 'Errors thrown inside event handlers cannot be caught by the caller. Handle them where they happen.',
+    },
+    { cause: err },
+  );
+}
+
+// Errors that escape learner callbacks end the current wait at once instead of a timeout later.
+process.on('uncaughtException', (err) => abortWaits(crashFailure(err)));
+process.on('unhandledRejection', (err) => abortWaits(crashFailure(err)));
+
+/** Socket-ish resources a module must not open just by being imported. */
+const NET_RESOURCES = new Set(['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'UDPWrap', 'PipeWrap', 'PipeServerWrap', 'GetAddrInfoReqWrap']);
+const countNet = () => process.getActiveResourcesInfo().filter((r) => NET_RESOURCES.has(r)).length;
+
+export interface Exercise<T> {
+  /** Path as shown to the learner, e.g. `exercises/01-tcp-handshake.ts`. */
+  readonly file: string;
+  /** The named export, checked to be a function. */
+  fn<K extends keyof T & string>(name: K): Promise<T[K]>;
+  /** Calls a learner function, turning a TODO or a throw into a clear failure. */
+  call<K extends keyof T & string>(
+    name: K,
+    ...args: T[K] extends (...a: infer A) => unknown ? A : never
+  ): Promise<T[K] extends (...a: never[]) => infer R ? R : never>;
+}
+
+/**
+ * The learner's module for a lesson. Loaded once per test file, on first use, so a file that
+ * cannot load fails each check with the same clear message instead of breaking the test file.
+ */
+export function useExercise<T>(lessonId: string): Exercise<T> {
+  const absolute = path.join(exercisesDir(), `${lessonId}.ts`);
+  const file = displayPath(absolute);
+  let loading: Promise<Record<string, unknown>> | undefined;
+
+  const load = () =>
+    (loading ??= (async () => {
+      if (!existsSync(absolute)) {
+        throw new LessonFailure({
+          kind: 'load',
+          message: `${file} is missing`,
+          hint: `Restore it from git: git checkout -- ${file}`,
+        });
+      }
+      step(`loading ${file}`);
+      const before = countNet();
+      let mod: Record<string, unknown>;
+      try {
+        mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+      } catch (err) {
+        throw new LessonFailure(
+          {
+            kind: 'load',
+            message: `${file} could not be loaded: ${describeError(err)}`,
+            location: learnerLocation(err),
+            hint: 'The checks import your file before calling it. Fix the error above; code at the top level of the file runs on import.',
+          },
+          { cause: err },
+        );
+      }
+      // Listening or connecting happens a tick later (address lookup), so give it one.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (countNet() > before) {
+        throw new LessonFailure({
+          kind: 'leak',
+          message: `importing ${file} opened a server or a socket`,
+          hint: "Only export functions: the checks call them and listen() on what they return. Remove listen()/connect() calls from the top level of the file.",
+        });
+      }
+      return mod;
+    })());
+
+  return {
+    file,
+    async fn(name) {
+      const mod = await load();
+      const value = mod[name];
+      if (typeof value !== 'function') {
+        throw new LessonFailure({
+          kind: 'missing-export',
+          message: `${file} must export a function named ${name}`,
+          actual: value === undefined ? `there is no export named ${name}` : `${name} is a ${typeof value}`,
+          hint: `Keep the stub's signature: export function ${name}(...) { ... }`,
+        });
+      }
+      return value as T[typeof name];
+    },
+    async call(name, ...args) {
+      const f = (await this.fn(name)) as unknown as (...a: unknown[]) => unknown;
+      step(`calling ${name}()`);
+      try {
+        const result = f(...args);
+        if (result instanceof Promise) result.catch(() => {}); // the caller awaits it; avoid a duplicate unhandled report
+        return result as never;
+      } catch (err) {
+        if (isTodo(err)) {
+          throw new LessonFailure({ kind: 'todo', message: `${name}() is not written yet: it still throws its TODO error`, hint: `Open ${file} and replace the TODO in ${name}().` });
+        }
+        throw new LessonFailure(
+          { kind: 'threw', message: `${name}() threw ${describeError(err)}`, location: learnerLocation(err), hint: `${name}() should not throw here: look at the line above.` },
+          { cause: err },
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Wraps a rejection from a learner promise: a TODO is reported as not written yet,
+ * anything else as-is (the caller decides whether a rejection was expected).
+ */
+export function todoOrRethrow(name: string, file: string, err: unknown): never {
+  if (isTodo(err)) throw new LessonFailure({ kind: 'todo', message: `${name}() is not written yet: it still throws its TODO error`, hint: `Open ${file} and replace the TODO in ${name}().` });
+  throw err;
+}

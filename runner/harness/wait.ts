@@ -1,0 +1,104 @@
+// Waiting with a deadline and a description: the only way the checks wait. No sleeps.
+import { step } from './watchdog.ts';
+import { LessonFailure } from './failure.ts';
+
+/** How long one step may take. Loopback is fast; this is generous for busy machines. */
+export const STEP_DEADLINE_MS = 3000;
+
+type Waiter = (err: LessonFailure) => void;
+const waiters = new Set<Waiter>();
+let pendingCrash: LessonFailure | undefined;
+
+/**
+ * Fails every wait in progress with `err` (used when learner code crashes in a callback), or,
+ * if nothing is waiting, keeps it for the end-of-check hook to report.
+ */
+export function abortWaits(err: LessonFailure): void {
+  if (waiters.size === 0) pendingCrash ??= err;
+  for (const waiter of waiters) waiter(err);
+}
+
+/** The crash that happened while nothing was waiting, if any; clears it. */
+export function takePendingCrash(): LessonFailure | undefined {
+  const err = pendingCrash;
+  pendingCrash = undefined;
+  return err;
+}
+
+export interface WaitOptions {
+  /** How long to wait, in milliseconds. */
+  ms?: number;
+  /** Extra sentence for the timeout message, e.g. what arrived so far. */
+  detail?: () => string | undefined;
+  hint?: string;
+}
+
+/**
+ * Resolves with `promise`, or fails after the deadline with "waited N s for <waitingFor>".
+ * `waitingFor` completes the sentence "waiting for …", e.g. "the reply to \"hi\"".
+ */
+export function within<T>(promise: Promise<T>, waitingFor: string, options: WaitOptions = {}): Promise<T> {
+  const ms = options.ms ?? STEP_DEADLINE_MS;
+  step(`waiting for ${waitingFor}`);
+  const crash = takePendingCrash();
+  if (crash) return Promise.reject(crash);
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      waiters.delete(onCrash);
+    };
+    const onCrash: Waiter = (err) => {
+      done();
+      reject(err);
+    };
+    const timer = setTimeout(() => {
+      done();
+      const detail = options.detail?.();
+      reject(
+        new LessonFailure({
+          kind: 'timeout',
+          message: `waited ${ms / 1000} s for ${waitingFor}, but it did not happen`,
+          actual: detail,
+          hint: options.hint,
+        }),
+      );
+    }, ms);
+    waiters.add(onCrash);
+    promise.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (err: unknown) => {
+        done();
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Waits until `check()` returns something other than undefined, re-checking whenever
+ * `subscribe`'s callback fires (an event, never a timer).
+ */
+export function until<T>(
+  subscribe: (notify: () => void) => () => void,
+  check: () => T | undefined,
+  waitingFor: string,
+  options: WaitOptions = {},
+): Promise<T> {
+  let unsubscribe = () => {};
+  const settled = new Promise<T>((resolve, reject) => {
+    const test = () => {
+      try {
+        const value = check();
+        if (value !== undefined) resolve(value);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    unsubscribe = subscribe(test);
+    test();
+  });
+  return within(settled, waitingFor, options).finally(() => unsubscribe());
+}
