@@ -147,8 +147,8 @@ export function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEven
       onEvent(msg);
       switch (msg.type) {
         case 'watch':
-          if (msg.type === 'watch') lastBeat = Date.now();
-          if (msg.text) steps.set(msg.test, msg.text);
+          lastBeat = Date.now();
+          if (msg.kind === 'step') steps.set(msg.test, msg.text);
           break;
         case 'collected': {
           const lesson = results.get(msg.lesson);

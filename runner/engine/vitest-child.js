@@ -18,7 +18,10 @@ process.env.NETLINGS_EXERCISES = job.exercisesDir;
 
 const channel = new BroadcastChannel(WATCHDOG_CHANNEL);
 channel.unref();
-channel.onmessage = (event) => send({ type: 'watch', ...(/** @type {MessageEvent} */ (event).data) });
+channel.onmessage = (event) => {
+  const { type: kind, ...rest } = /** @type {MessageEvent} */ (event).data;
+  send({ type: 'watch', kind, ...rest });
+};
 
 const vitest = await createVitest('test', { ...hiddenTestOptions(), reporters: [ipcReporter(send)] }, {}, { stdout: process.stdout, stderr: process.stderr });
 send({ type: 'ready' });

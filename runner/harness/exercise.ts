@@ -46,11 +46,11 @@ const isTodo = (err: unknown) => err instanceof Error && /^TODO\b/.test(err.mess
 /** Hints for errors that escape learner callbacks, by error code. */
 const CRASH_HINTS: Record<string, string> = {
   ECONNRESET:
-    "a socket emitted 'error' and nothing listened, so Node threw it. Give every socket an 'error' listener: socket.on('error', ...).",
-  EPIPE: "a socket emitted 'error' and nothing listened. Give every socket an 'error' listener, and stop writing once the other side has ended.",
-  ERR_STREAM_WRITE_AFTER_END: 'something wrote to a socket after end() was called on it. Once you end a connection, stop writing to it.',
-  ERR_STREAM_DESTROYED: 'something wrote to a socket after it was destroyed. Check that the connection is still open before writing.',
-  ECONNREFUSED: "a connection was refused and the socket had no 'error' listener. Listen for 'error' and reject or report it.",
+    "A socket emitted 'error' and nothing listened, so Node threw it. Give every socket an 'error' listener: socket.on('error', ...).",
+  EPIPE: "A socket emitted 'error' and nothing listened. Give every socket an 'error' listener, and stop writing once the other side has ended.",
+  ERR_STREAM_WRITE_AFTER_END: 'Something wrote to a socket after end() was called on it. Once you end a connection, stop writing to it.',
+  ERR_STREAM_DESTROYED: 'Something wrote to a socket after it was destroyed. Check that the connection is still open before writing.',
+  ECONNREFUSED: "A connection was refused and the socket had no 'error' listener. Listen for 'error' and reject or report it.",
 };
 
 /** Turns an error that escaped into an event handler into a learner-facing failure. */
