@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { ROOT } from '../core/course.js';
+
 // Turns the errors vitest reports into the runner's Failure records. Runs in the vitest
 // process (it sees the serialised error objects), so the parent only formats.
 
@@ -65,7 +68,9 @@ function syntaxFailure(err) {
   const where = text.match(/\[\s*([^\s\]]+):(\d+):(\d+)\s*\]/) ?? text.match(/([^\s():]+\.ts):(\d+):(\d+)/);
   const message = what ? what[2].trim() : text.split('\n').find((l) => l.trim()) ?? 'syntax error';
   const location = where ? `${where[1]}:${where[2]}:${where[3]}` : err?.__vitest_rollup_error__?.id;
-  if (location && /(^|\/)runner\//.test(location)) {
+  const file = location?.replace(/:\d+:\d+$/, '');
+  const exercises = process.env.NETLINGS_EXERCISES;
+  if (file && exercises && !path.resolve(ROOT, file).startsWith(path.resolve(ROOT, exercises) + path.sep)) {
     // Not the learner's file: one of ours is broken. Say so, for the maintainer.
     return { kind: 'internal', message: `a netlings file does not compile (${location}): ${message}`, hint: 'This is a bug in netlings, not in your code. Please report it.' };
   }

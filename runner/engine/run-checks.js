@@ -65,6 +65,8 @@ export function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEven
   const results = new Map(lessons.map((l) => [l.id, { id: l.id, state: /** @type {const} */ ('not-run'), checks: [], errors: [] }]));
   /** @type {Map<string, CheckResult>} */
   const checks = new Map();
+  /** @type {Map<string, CheckResult>} */
+  const byFullName = new Map();
   /** @type {Map<string, string>} last step per check full name */
   const steps = new Map();
   /** @type {{ check: CheckResult, lesson: string, since: number } | undefined} */
@@ -146,29 +148,37 @@ export function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEven
       lastActivity = Date.now();
       onEvent(msg);
       switch (msg.type) {
-        case 'watch':
+        case 'watch': {
           lastBeat = Date.now();
-          if (msg.kind === 'step') steps.set(msg.test, msg.text);
+          if (msg.kind !== 'step') break;
+          steps.set(msg.test, msg.text);
+          // vitest reports a test's start in batches, so a check that spins at once may never
+          // report it. The harness's steps are sent synchronously: they mark the check running.
+          const check = byFullName.get(msg.test);
+          if (check && check.state === 'not-run' && running?.check !== check) running = { check, lesson: check.lesson, since: Date.now() };
           break;
+        }
         case 'collected': {
           const lesson = results.get(msg.lesson);
           for (const c of msg.checks) {
             /** @type {CheckResult} */
             const check = { ...c, state: 'not-run', logs: [], durationMs: 0 };
             checks.set(c.id, check);
+            byFullName.set(c.fullName, check);
             lesson?.checks.push(check);
           }
           break;
         }
         case 'test-start': {
           const check = checks.get(msg.check.id);
-          if (check) running = { check, lesson: msg.check.lesson, since: Date.now() };
+          if (check && check.state === 'not-run' && running?.check !== check) running = { check, lesson: msg.check.lesson, since: Date.now() };
           break;
         }
         case 'test-end': {
           const check = checks.get(msg.check.id);
           if (check) Object.assign(check, { state: msg.state === 'pending' ? 'skipped' : msg.state, failure: msg.failure, durationMs: msg.durationMs });
-          running = undefined;
+          // Reports are batched: the next check may already be running. Only clear our own.
+          if (running?.check === check) running = undefined;
           break;
         }
         case 'log': {

@@ -131,7 +131,7 @@ export function useExercise<T>(lessonId: string): Exercise<T> {
       await new Promise((resolve) => setImmediate(resolve));
       if (countNet() > before) {
         throw new LessonFailure({
-          kind: 'leak',
+          kind: 'load',
           message: `importing ${file} opened a server or a socket`,
           hint: "Only export functions: the checks call them and listen() on what they return. Remove listen()/connect() calls from the top level of the file.",
         });
