@@ -18,8 +18,8 @@ process.env.NETLINGS_EXERCISES = job.exercisesDir;
 
 const channel = new BroadcastChannel(WATCHDOG_CHANNEL);
 channel.unref();
-channel.onmessage = (event) => {
-  const { type: kind, ...rest } = /** @type {MessageEvent} */ (event).data;
+channel.onmessage = (/** @type {MessageEvent} */ event) => {
+  const { type: kind, ...rest } = event.data;
   send({ type: 'watch', kind, ...rest });
 };
 

@@ -1,6 +1,5 @@
 // The vitest settings for hidden tests, shared by the engine and by raw `vitest` runs
 // (runner/vitest.config.js), so a raw run measures the same work.
-import path from 'node:path';
 import { ROOT } from '../core/course.js';
 
 /** A check that waits longer than this is stuck; harness deadlines (3 s) fire long before. */
@@ -24,6 +23,5 @@ export function hiddenTestOptions() {
     // No coloured diffs or config discovery: the runner formats everything itself.
     cache: false,
     env: { FORCE_COLOR: '0' },
-    server: { fs: { allow: [ROOT, path.parse(ROOT).root] } },
   };
 }

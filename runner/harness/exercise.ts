@@ -90,7 +90,7 @@ export interface Exercise<T> {
   call<K extends keyof T & string>(
     name: K,
     ...args: T[K] extends (...a: infer A) => unknown ? A : never
-  ): Promise<T[K] extends (...a: never[]) => infer R ? R : never>;
+  ): Promise<T[K] extends (...a: never[]) => infer R ? Awaited<R> : never>;
 }
 
 /**

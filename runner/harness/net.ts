@@ -165,7 +165,8 @@ export class Peer extends EventEmitter {
 
   /** Half-close: send FIN, keep reading. */
   end(data?: string): void {
-    this.socket.end(data);
+    if (data === undefined) this.socket.end();
+    else this.socket.end(data);
   }
 
   /** Abort the connection with a TCP RST, as a crashed client would. */

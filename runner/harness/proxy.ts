@@ -69,7 +69,12 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
     };
     release = () => (chain = chain.then(flush));
     inbound.on('data', forward);
-    inbound.on('end', () => (chain = chain.then(() => (flush(), outbound.end()))));
+    inbound.on('end', () => {
+      chain = chain.then(() => {
+        flush();
+        outbound.end();
+      });
+    });
   });
   proxies.add(server);
   server.listen(0, HOST);

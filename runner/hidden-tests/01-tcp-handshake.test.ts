@@ -147,7 +147,7 @@ describe('Task 1: createShoutServer()', () => {
 
 /** Calls talk() without waiting for it; `guard` makes any wait fail at once if talk() fails. */
 function startTalk(port: number, lines: string[]) {
-  const reply = lesson.call('talk', port, HOST, lines).catch((err: unknown) => todoOrRethrow('talk', lesson.file, err)) as Promise<string>;
+  const reply: Promise<string> = lesson.call('talk', port, HOST, lines).catch((err: unknown) => todoOrRethrow('talk', lesson.file, err));
   reply.catch(() => {}); // handled wherever it is awaited; never an unhandled rejection
   const failed = reply.then(
     () => new Promise<never>(() => {}),

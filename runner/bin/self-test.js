@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm test`: the project's own gate. Type-checks everything, runs the runner's unit tests and
+// the course check (stubs fail, solutions pass, wrong solutions and bad code are caught), and
+// ends with one line "self-test: N passed, N failed".
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { createVitest } from 'vitest/node';
+import { ROOT } from '../core/course.js';
+import { FAIL, PASS, bold, dim, red } from '../report/style.js';
+
+const require = createRequire(import.meta.url);
+const only = process.argv.slice(2); // optional file filters, e.g. `npm test -- unit`
+
+/** tsc runs beside the tests: it is the slowest part and needs no vitest. */
+function typecheck() {
+  return new Promise((resolve) => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const child = spawn(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ ok: code === 0, out }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+/** @type {import('vitest/node').Reporter} */
+const reporter = {
+  onTestCaseResult(tc) {
+    const result = tc.result();
+    if (result.state === 'skipped') return;
+    const name = `${path.relative(ROOT, tc.module.moduleId)} › ${tc.fullName}`;
+    if (result.state === 'passed') {
+      passed++;
+      console.log(`${PASS} ${dim(name)}`);
+    } else {
+      failed++;
+      console.log(`${FAIL} ${name}`);
+      for (const err of result.errors ?? []) console.log(red(String(err.stack ?? err.message).replace(/^/gm, '    ')));
+    }
+  },
+  onTestRunEnd(_modules, unhandled) {
+    for (const err of unhandled) {
+      failed++;
+      console.log(`${FAIL} unhandled error: ${String(/** @type {any} */ (err).stack ?? err.message)}`);
+    }
+  },
+};
+
+const types = typecheck();
+const vitest = await createVitest('test', {
+  root: ROOT,
+  config: false,
+  include: ['runner/self-test/**/*.test.js'],
+  // forks: these tests start runner processes and signal them, which worker threads cannot.
+  pool: 'forks',
+  maxWorkers: 2,
+  testTimeout: 120_000,
+  hookTimeout: 60_000,
+  watch: false,
+  reporters: [reporter],
+}, {}, {});
+await vitest.start(only.length ? only : undefined);
+await vitest.close();
+
+const tsc = /** @type {{ ok: boolean, out: string }} */ (await types);
+if (tsc.ok) {
+  passed++;
+  console.log(`${PASS} ${dim('typecheck (tsc -p tsconfig.json)')}`);
+} else {
+  failed++;
+  console.log(`${FAIL} typecheck (tsc -p tsconfig.json)\n${tsc.out.replace(/^/gm, '    ')}`);
+}
+console.log(`\n${failed ? FAIL : PASS} ${bold(`self-test: ${passed} passed, ${failed} failed`)}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed || passed === 0 ? 1 : 0);

@@ -1,0 +1,37 @@
+// Plausible wrong solutions must fail, and fail on the check that is about their mistake.
+// Each fixture folder under fixtures/invalid-solutions/<lesson>/ is a valid --exercises DIR:
+//   npm run verify -- 01 --exercises runner/self-test/fixtures/invalid-solutions/01-tcp-handshake/shared-buffer
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadCourse } from '../core/course.js';
+import { runChecks } from '../engine/run-checks.js';
+import { FIXTURES, fixtures } from './helpers.js';
+
+const course = loadCourse();
+const root = path.join(FIXTURES, 'invalid-solutions');
+
+test('every folder of wrong solutions belongs to a lesson', () => {
+  const ids = course.lessons.map((l) => l.id);
+  expect(readdirSync(root).filter((d) => !ids.includes(d))).toEqual([]);
+});
+
+for (const lesson of course.lessons) {
+  const dir = path.join(root, lesson.id);
+  if (!existsSync(dir)) continue;
+  describe(lesson.id, () => {
+    test.each(fixtures(dir, lesson.id).map((f) => [f.name, f]))('%s is rejected by the right checks', async (_name, fixture) => {
+      expect(fixture.expectFail.length, `${fixture.file} needs at least one "// expect-fail: <check name>" line`).toBeGreaterThan(0);
+      const run = await runChecks({ lessons: [lesson], exercisesDir: fixture.dir });
+      const [result] = run.lessons;
+      const failedNames = result.checks.filter((c) => c.state === 'failed').map((c) => c.name);
+      for (const name of fixture.expectFail) {
+        expect(result.checks.map((c) => c.name), `no check is named "${name}"`).toContain(name);
+        expect(failedNames, `the wrong solution ${fixture.name} should fail "${name}"`).toContain(name);
+      }
+      for (const check of result.checks.filter((c) => c.state === 'failed')) {
+        expect(['hang', 'process', 'internal', 'error'], `${check.name}: ${check.failure?.message}`).not.toContain(check.failure?.kind);
+      }
+    });
+  });
+}
