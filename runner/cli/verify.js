@@ -46,7 +46,7 @@ export async function verify(course, { positionals, flags }) {
     if (result.state === 'not-run') continue;
     outcomes[lesson.id] = result.state === 'passed';
     if (all && result.state === 'passed') out.push(formatPassedLine(lesson, result));
-    else out.push(formatLesson(lesson, result, { verbose: flags.verbose }), '');
+    else out.push(formatLesson(lesson, result, { verbose: flags.verbose }));
     if (result.state !== 'passed') {
       failedLesson = lesson;
       break;
@@ -57,6 +57,8 @@ export async function verify(course, { positionals, flags }) {
   if (all) {
     const done = lessons.filter((l) => outcomes[l.id]).length;
     out.push('', `${done === lessons.length ? PASS : FAIL} ${bold(`${done}/${lessons.length} lessons done`)}${where}`);
+  } else {
+    out.push('');
   }
   if (failedLesson) {
     const result = /** @type {import('../engine/run-checks.js').LessonResult} */ (byId.get(failedLesson.id));
