@@ -2,7 +2,7 @@
 // loading the learner's file, deadlines, sockets and clean-up live here.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach } from 'vitest';
-import { closeEverything } from './net.ts';
+import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
 import { takePendingCrash } from './wait.ts';
 
