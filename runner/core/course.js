@@ -63,6 +63,7 @@ export function parseCourse(raw) {
   }
   if (!Array.isArray(data.lessons) || data.lessons.length === 0) fail('"lessons" must be a non-empty array');
   const seen = new Set();
+  let previous = 0;
   const lessons = /** @type {unknown[]} */ (data.lessons).map((entry, index) => {
     const e = /** @type {Record<string, unknown>} */ (entry ?? {});
     const where = `lesson #${index + 1}${typeof e.id === 'string' ? ` (${e.id})` : ''}`;
@@ -78,7 +79,10 @@ export function parseCourse(raw) {
       fail(`${where}: "hints" must be a non-empty array of non-empty strings`);
     }
     const [, num, slug] = /** @type {RegExpMatchArray} */ (id.match(ID_PATTERN));
-    if (Number(num) !== index + 1) fail(`${where}: lessons must be numbered in course order; expected ${String(index + 1).padStart(2, '0')}-…`);
+    // Numbers only rise: the manifest's order is the course order. A gap is allowed while a
+    // lesson is being written on another branch; two lessons never share a number.
+    if (Number(num) <= previous) fail(`${where}: lessons must be numbered in course order; expected a number above ${String(previous).padStart(2, '0')}`);
+    previous = Number(num);
     return {
       id,
       title: /** @type {string} */ (e.title),

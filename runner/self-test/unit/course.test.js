@@ -26,7 +26,7 @@ describe('parseCourse', () => {
     [{ format_version: 1, lessons: [entry({ hints: [' '] })] }, /"hints"/],
     [{ format_version: 1, lessons: [entry({ points: 0 })] }, /"points"/],
     [{ format_version: 1, lessons: [entry({ title: '' })] }, /"title"/],
-    [{ format_version: 1, lessons: [entry({ id: '02-udp' })] }, /numbered in course order; expected 01-/],
+    [{ format_version: 1, lessons: [entry({ id: '02-udp' }), entry({ id: '01-tcp' })] }, /numbered in course order; expected a number above 02/],
   ])('rejects a broken manifest with a message naming the problem (%#)', (raw, message) => {
     expect(() => parseCourse(raw)).toThrow(CourseError);
     expect(() => parseCourse(raw)).toThrow(message);
