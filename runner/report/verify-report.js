@@ -2,6 +2,7 @@
 // happened and one hint, written for a learner. Pure functions of a RunResult: easy to test.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tagsOf, withoutTags } from '../core/clauses.js';
 import { ROOT } from '../core/course.js';
 import { FAIL, PASS, SKIP, bold, cyan, dim, red, yellow } from './style.js';
 
@@ -66,6 +67,15 @@ export function formatFailure(f, { verbose = false, logs = [] } = {}) {
   return out.join('\n');
 }
 
+/**
+ * A check's name for the learner: the sentence, then its contract clauses, dimmed.
+ * @param {string} name
+ */
+export function checkLabel(name) {
+  const tags = tagsOf(name);
+  return tags.length ? `${withoutTags(name)} ${dim(`[${tags.join(', ')}]`)}` : name;
+}
+
 /** @param {Failure | undefined} f */
 const sameKey = (f) => (f ? JSON.stringify([f.kind, f.message, f.expected, f.actual]) : '');
 
@@ -105,9 +115,11 @@ export function formatLesson(lesson, result, { verbose = false } = {}) {
       out.push(`  ${cyan(task)}`);
     }
     if (shown.has(`todo:${task}`)) continue;
-    if (check.state === 'passed') out.push(`    ${PASS} ${check.name}`);
+    if (check.state === 'passed') out.push(`    ${PASS} ${checkLabel(check.name)}`);
     else if (check.state === 'failed') {
-      out.push(`    ${FAIL} ${check.name}`);
+      out.push(`    ${FAIL} ${checkLabel(check.name)}`);
+      const tags = tagsOf(check.name);
+      if (tags.length) out.push(`        ${dim(`the contract, clause ${tags.join(' and ')}: the numbered comment above the function in ${lesson.exercise}`)}`);
       const key = sameKey(check.failure);
       if (!check.failure) out.push(`        the check failed without saying why`);
       else if (shown.has(key)) out.push(`        ${dim(`same problem: ${check.failure.message}`)}`);
