@@ -11,6 +11,7 @@ Usage (through npm):
   npm run verify [lesson]        check one lesson (01, 1, tcp-handshake or 01-tcp-handshake),
                                  or every lesson in order, stopping at the first that fails
   npm run hint <lesson> [n]      hint n (default 1) for a lesson
+  npm run try <lesson>           run your own code and talk to it with real tools (nc, dig, …)
 
 Flags (after --, e.g. npm run verify -- 01 --verbose):
 ${flagHelp()}`;
@@ -27,6 +28,8 @@ async function main() {
       return (await import('../cli/verify.js')).verify(course, args);
     case 'hint':
       return (await import('../cli/hint.js')).hint(course, args);
+    case 'try':
+      return (await import('../cli/try.js')).tryLesson(course, args);
     case 'learn':
       return (await import('../cli/learn.js')).learn(course);
     default:

@@ -30,7 +30,11 @@ let failed = 0;
 const reporter = {
   onTestCaseResult(tc) {
     const result = tc.result();
-    if (result.state === 'skipped') return;
+    if (result.state === 'skipped') {
+      // A skip is visible, with its reason (e.g. a tool that is not installed).
+      if (result.note) console.log(`${dim(`○ ${path.relative(ROOT, tc.module.moduleId)} › ${tc.fullName}: skipped, ${result.note}`)}`);
+      return;
+    }
     const name = `${path.relative(ROOT, tc.module.moduleId)} › ${tc.fullName}`;
     if (result.state === 'passed') {
       passed++;

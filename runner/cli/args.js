@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 /** @type {Record<string, FlagSpec>} */
 export const FLAGS = {
   exercises: { type: 'string', placeholder: 'DIR', description: 'check the learner files in DIR instead of exercises/ (e.g. solutions, a student submission)' },
+  port: { type: 'string', placeholder: 'N', description: 'with try: the port to listen on (default: one the system picks)' },
   verbose: { type: 'boolean', short: 'v', description: 'also print raw stack traces and the test process output' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -20,7 +21,7 @@ export class UsageError extends Error {}
 
 /**
  * @param {string[]} argv
- * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, verbose?: boolean, help?: boolean } }}
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, port?: string, verbose?: boolean, help?: boolean } }}
  */
 export function parseCli(argv) {
   /** @type {import('node:util').ParseArgsConfig['options']} */

@@ -24,7 +24,7 @@ const ID_PATTERN = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 /**
  * @typedef {LessonEntry & {
  *   number: number, slug: string, index: number,
- *   explainer: string, exercise: string, solution: string, hiddenTest: string,
+ *   explainer: string, exercise: string, solution: string, hiddenTest: string, tryAdapter: string,
  * }} Lesson  A manifest entry plus its derived paths (relative to the repository root).
  */
 
@@ -43,6 +43,7 @@ export function lessonPaths(id, exercisesDir = 'exercises') {
     exercise: path.join(exercisesDir, `${id}.ts`),
     solution: `solutions/${id}.ts`,
     hiddenTest: `runner/hidden-tests/${id}.test.ts`,
+    tryAdapter: `runner/try/${id}.ts`,
   };
 }
 

@@ -18,8 +18,8 @@ const ids = course.lessons.map((l) => l.id);
 const list = (/** @type {string} */ dir) => readdirSync(path.join(ROOT, dir)).filter((f) => !f.startsWith('.'));
 
 describe('the manifest and the files agree', () => {
-  test.each(course.lessons.map((l) => [l.id, l]))('%s has an explainer, a stub, a solution and hidden tests', (_id, lesson) => {
-    for (const file of [lesson.explainer, lesson.exercise, lesson.solution, lesson.hiddenTest]) {
+  test.each(course.lessons.map((l) => [l.id, l]))('%s has an explainer, a stub, a solution, hidden tests and a try adapter', (_id, lesson) => {
+    for (const file of [lesson.explainer, lesson.exercise, lesson.solution, lesson.hiddenTest, lesson.tryAdapter]) {
       expect(existsSync(path.join(ROOT, file)), `${file} is missing: every lesson needs it (see CONTRIBUTING.md)`).toBe(true);
     }
   });
@@ -36,6 +36,7 @@ describe('the manifest and the files agree', () => {
       ...list('exercises').filter((f) => !ids.includes(f.replace(/\.ts$/, ''))).map((f) => `exercises/${f}`),
       ...list('solutions').filter((f) => !ids.includes(f.replace(/\.ts$/, ''))).map((f) => `solutions/${f}`),
       ...list('runner/hidden-tests').filter((f) => !ids.includes(f.replace(/\.test\.ts$/, ''))).map((f) => `runner/hidden-tests/${f}`),
+      ...list('runner/try').filter((f) => /^\d{2}-.*\.ts$/.test(f) && !ids.includes(f.replace(/\.ts$/, ''))).map((f) => `runner/try/${f}`),
     ];
     expect(stray, 'files with no lesson in lessons/course.json: add the entry or remove the file').toEqual([]);
   });
