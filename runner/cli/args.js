@@ -12,6 +12,9 @@ import { parseArgs } from 'node:util';
 /** @type {Record<string, FlagSpec>} */
 export const FLAGS = {
   exercises: { type: 'string', placeholder: 'DIR', description: 'check the learner files in DIR instead of exercises/ (e.g. solutions, a student submission)' },
+  all: { type: 'boolean', description: 'with verify: check every lesson without stopping at the first failure, and print points' },
+  reporter: { type: 'string', placeholder: 'FMT', description: 'with verify: also write the result as json or junit (to stdout, or to --output)' },
+  output: { type: 'string', placeholder: 'FILE', description: 'with --reporter: write the report to FILE instead of stdout' },
   port: { type: 'string', placeholder: 'N', description: 'with try: the port to listen on (default: one the system picks)' },
   verbose: { type: 'boolean', short: 'v', description: 'also print raw stack traces and the test process output' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
@@ -21,7 +24,7 @@ export class UsageError extends Error {}
 
 /**
  * @param {string[]} argv
- * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, port?: string, verbose?: boolean, help?: boolean } }}
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, port?: string, verbose?: boolean, help?: boolean } }}
  */
 export function parseCli(argv) {
   /** @type {import('node:util').ParseArgsConfig['options']} */

@@ -1,9 +1,12 @@
 // `netlings verify [lesson] [--exercises DIR] [--verbose]`
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, findLesson } from '../core/course.js';
 import { recordResults } from '../core/progress.js';
 import { runChecks } from '../engine/run-checks.js';
 import { FAIL, PASS, bold, dim } from '../report/style.js';
+import { gradeLesson } from '../report/grades.js';
+import { gradeTable } from '../report/grade-table.js';
 import { countChecks, formatLesson, formatPassedLine } from '../report/verify-report.js';
 import { UsageError } from './args.js';
 
@@ -27,14 +30,20 @@ export function selectLessons(course, names) {
 
 /**
  * @param {Course} course
- * @param {{ positionals: string[], flags: { exercises?: string, verbose?: boolean } }} args
+ * @param {{ positionals: string[], flags: { exercises?: string, verbose?: boolean, all?: boolean, reporter?: string, output?: string } }} args
  * @returns {Promise<number>} the exit code
  */
 export async function verify(course, { positionals, flags }) {
+  if (flags.all && positionals.length) throw new UsageError('--all checks every lesson: leave out the lesson name, or leave out --all');
+  if (flags.reporter !== undefined && !['json', 'junit'].includes(flags.reporter)) throw new UsageError(`--reporter takes json or junit, not "${flags.reporter}"`);
+  if (flags.output !== undefined && flags.reporter === undefined) throw new UsageError('--output goes with --reporter json or --reporter junit');
   const lessons = selectLessons(course, positionals);
-  const all = positionals.length === 0;
   const exercisesDir = flags.exercises ?? 'exercises';
   const learnerFiles = path.resolve(ROOT, exercisesDir) === path.join(ROOT, 'exercises');
+  if (flags.all || flags.reporter) {
+    return grade(lessons, { ...flags, exercisesDir, learnerFiles, stopOnFailure: !flags.all && positionals.length === 0 });
+  }
+  const all = positionals.length === 0;
   const run = await runChecks({ lessons, exercisesDir, stopOnFailure: all });
   const byId = new Map(run.lessons.map((r) => [r.id, r]));
   /** @type {Record<string, boolean>} */
@@ -82,4 +91,37 @@ export async function verify(course, { positionals, flags }) {
   }
   console.log(out.join('\n'));
   return failedLesson ? 1 : 0;
+}
+
+/**
+ * verify --all and/or --reporter: every lesson asked for is run (all of them with --all, without
+ * stopping), each failing lesson's report is printed, then the points table; the machine-readable
+ * report goes to --output, or replaces the human output on stdout.
+ * @param {import('../core/course.js').Lesson[]} lessons
+ * @param {{ exercisesDir: string, learnerFiles: boolean, stopOnFailure: boolean, verbose?: boolean, reporter?: string, output?: string }} options
+ */
+async function grade(lessons, { exercisesDir, learnerFiles, stopOnFailure, verbose, reporter, output }) {
+  const run = await runChecks({ lessons, exercisesDir, stopOnFailure });
+  const byId = new Map(run.lessons.map((r) => [r.id, r]));
+  const grades = lessons.map((l) => gradeLesson(l, byId.get(l.id)));
+  if (learnerFiles) recordResults(Object.fromEntries(run.lessons.filter((r) => r.state !== 'not-run').map((r) => [r.id, r.state === 'passed'])));
+  /** @type {string | undefined} */
+  let machine;
+  if (reporter === 'json') machine = `${JSON.stringify((await import('../report/json-report.js')).jsonReport(lessons, run), null, 2)}\n`;
+  if (reporter === 'junit') machine = (await import('../report/junit-report.js')).junitReport(lessons, run);
+  if (machine !== undefined && output === undefined) {
+    process.stdout.write(machine);
+  } else {
+    if (machine !== undefined && output !== undefined) writeFileSync(path.resolve(output), machine);
+    const out = [];
+    for (const lesson of lessons) {
+      const result = byId.get(lesson.id);
+      if (!result || result.state === 'not-run') continue;
+      out.push(result.state === 'passed' ? formatPassedLine(lesson, result) : `${formatLesson(lesson, result, { verbose })}\n`);
+    }
+    out.push('', gradeTable(grades));
+    if (output !== undefined) out.push(dim(`${reporter} report written to ${output}`));
+    console.log(out.join('\n'));
+  }
+  return grades.every((g) => g.status === 'pass') ? 0 : 1;
 }
