@@ -12,6 +12,7 @@ Usage (through npm):
                                  or every lesson in order, stopping at the first that fails
   npm run hint <lesson> [n]      hint n (default 1) for a lesson
   npm run try <lesson>           run your own code and talk to it with real tools (nc, dig, …)
+  npm run grade -- <dir>         (teachers) grade every student folder in <dir>: grades.csv/html
 
 Flags (after --, e.g. npm run verify -- 01 --verbose):
 ${flagHelp()}`;
@@ -28,6 +29,8 @@ async function main() {
       return (await import('../cli/verify.js')).verify(course, args);
     case 'hint':
       return (await import('../cli/hint.js')).hint(course, args);
+    case 'grade':
+      return (await import('../cli/grade.js')).grade(course, args);
     case 'try':
       return (await import('../cli/try.js')).tryLesson(course, args);
     case 'learn':
