@@ -50,7 +50,7 @@ function collapse(events) {
  */
 export function formatTimeline(events, { width = 80 } = {}) {
   if (!events.length) return [];
-  const many = new Set(events.map((e) => e.conn)).size > 1;
+  const many = new Set(events.filter((e) => e.conn > 0).map((e) => e.conn)).size > 1;
   const timeW = 8;
   const mid = Math.max(12, Math.min(22, width - timeW - 2 * 22 - 4));
   const colW = Math.max(16, Math.floor((width - timeW - mid - 4) / 2));
@@ -59,7 +59,7 @@ export function formatTimeline(events, { width = 80 } = {}) {
   const arrowLeft = (/** @type {string} */ label) => '◀' + clip(` ${label} ──`, mid - 1).padStart(mid - 1, '─');
   const conn = (/** @type {WireEvent} */ e) => (many ? `#${e.conn} ` : '');
   const row = (/** @type {number} */ t, /** @type {string} */ left, /** @type {string} */ arrow, /** @type {string} */ right) =>
-    `${t.toFixed(1).padStart(timeW - 1)} ${clip(left, colW).padEnd(colW)} ${arrow.padEnd(mid)} ${clip(right, colW)}`.trimEnd();
+    `${t.toFixed(1).padStart(timeW - 1)} ${clip(left, colW).padEnd(colW)} ${arrow.padEnd(mid)} ${clip(right, width - timeW - colW - mid - 2)}`.trimEnd();
 
   /** @type {string[]} */
   const lines = [];
