@@ -79,7 +79,7 @@ export function formatTimeline(events, { width = 80 } = {}) {
         break;
       case 'recv':
         if (left) lines.push(row(e.t, `${c}got ${e.count > 1 ? `${n}${size(e.bytes ?? 0)}` : data(e)}`, '', ''));
-        else lines.push(row(e.t, '', '', `${c}read ${e.count > 1 ? `${n}${size(e.bytes ?? 0)} in all` : data(e)}`));
+        else lines.push(row(e.t, '', '', `${c}read ${e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} chunks` : data(e)}`));
         break;
       case 'fin-sent':
         lines.push(left ? row(e.t, `${c}end()`, arrowRight('FIN'), '') : row(e.t, '', arrowLeft('FIN'), `${c}end()`));
