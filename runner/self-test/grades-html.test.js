@@ -1,22 +1,16 @@
 // grades.html opens in a real headless browser (Debian's Chromium, installed by .ci/run) and
 // shows every student, with its one script run to the end (no script error). Skipped with a
 // note where no Chromium is installed.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
+import { isInstalled } from '../core/console-blocks.js';
 import { gradesHtml } from '../report/grades-files.js';
 
-const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${b}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const browser = ['chromium', 'chromium-browser', 'google-chrome'].find(isInstalled);
 
 const lessons = /** @type {any[]} */ ([
   { id: '01-tcp-handshake', title: 'TCP', points: 10 },
