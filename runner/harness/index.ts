@@ -12,6 +12,11 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export { ServerProbe, adoptServer, probeServer, type ServerSide } from './server-probe.ts';
+export { attemptConnect, type ConnectAttempt } from './connect-attempt.ts';
+export { roundTrip } from './round-trip.ts';
+export { callLearner, watchSettle, type Settled } from './learner-call.ts';
+export { expectAllBytesThenEnd } from './expect-bytes.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
