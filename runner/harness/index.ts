@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
+import { closeWorkers } from './handoff.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
@@ -17,6 +18,8 @@ export { attemptConnect, type ConnectAttempt } from './connect-attempt.ts';
 export { roundTrip } from './round-trip.ts';
 export { callLearner, watchSettle, type Settled } from './learner-call.ts';
 export { expectAllBytesThenEnd } from './expect-bytes.ts';
+export { injected, type Injected, type InjectedCall } from './injected.ts';
+export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
@@ -24,6 +27,7 @@ beforeEach(() => {
   takePendingCrash(); // nothing from an earlier check may be blamed on this one
 });
 afterEach(async () => {
+  await closeWorkers(); // before closeEverything: see handoff.ts
   await closeProxies();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains

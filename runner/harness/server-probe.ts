@@ -60,7 +60,7 @@ export class ServerProbe {
    */
   serverSideOf(peer: Peer, waitingFor = 'your server to accept the connection'): Promise<ServerSide> {
     const port = peer.socket.localPort;
-    if (port === undefined) throw new Error('serverSideOf(peer): the peer is closed; ask before it resets (maintainer error)');
+    if (port === undefined) throw new Error('serverSideOf(peer): the peer is closed and no longer knows its port; ask while it is open (maintainer error)');
     return until(this.subscribe, () => this.accepted.find((s) => s.port === port), waitingFor, {
       hint: "The server emits 'connection' for every client it accepts; check that it is listening where the client connects.",
     });
@@ -71,7 +71,10 @@ export class ServerProbe {
     await until(this.subscribe, () => (side.closed ? true : undefined), waitingFor, { hint });
   }
 
-  /** Waits until the server's side of `peer`'s connection has closed (for a peer that ended). */
+  /**
+   * Waits until the server's side of `peer`'s connection has closed. Call it while the peer is
+   * still open (say, right after `peer.end()`); later, use `serverSideOf` first and `closed`.
+   */
   async closedOnServer(peer: Peer, waitingFor: string, hint: string): Promise<void> {
     await this.closed(await this.serverSideOf(peer), waitingFor, hint);
   }
