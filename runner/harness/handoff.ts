@@ -4,7 +4,7 @@
 //
 // Order matters at clean-up: a server that handed sockets to a worker asks that worker, on
 // close(), whether its sockets are closed; if the worker is already dead, close() never
-// finishes. So servers are closed first, then workers are killed (which answers the question).
+// finishes. So servers are closed after each check, and the worker only after the test file.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
@@ -17,48 +17,64 @@ import { until, within } from './wait.ts';
 
 const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'handoff-worker.js');
 
-interface Worker {
+/** One worker per test file, started on first use: forking a process costs more than a check. */
+let shared: Promise<SharedWorker> | undefined;
+const handoffServers = new Set<net.Server>();
+
+interface SharedWorker {
   child: ChildProcess;
   exited: Promise<unknown>;
+  changes: EventEmitter;
 }
-const workers = new Set<Worker>();
-const handoffServers = new Set<net.Server>();
 
 export interface HandoffWorker {
   /** The process to hand to the learner's code. */
   readonly child: ChildProcess;
-  /** Client ports of the sockets the worker received, in order. */
+  /** Client ports of the sockets the worker received during this check, in order. */
   readonly received: number[];
-  /** Messages the worker could not use (not 'socket', or without a socket). */
+  /** Messages the worker could not use (not 'socket', or without a socket), this check. */
   readonly unexpected: string[];
   /** Waits until the worker has received the socket of the client on `port`. */
   receivedFrom(port: number, waitingFor: string, hint: string): Promise<void>;
 }
 
-/** Forks a worker for this check and waits until it is ready for sockets. */
-export async function startWorker(): Promise<HandoffWorker> {
+function forkWorker(): Promise<SharedWorker> {
   // execArgv: [] — the worker is plain JavaScript; no loader flags from the test process.
   const child = fork(WORKER_SCRIPT, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json' });
-  const worker: Worker = { child, exited: once(child, 'exit').catch(() => {}) };
-  workers.add(worker);
-  const changes = new EventEmitter();
+  const worker: SharedWorker = { child, exited: once(child, 'exit').catch(() => {}), changes: new EventEmitter() };
+  child.on('message', (msg: unknown) => worker.changes.emit('message', msg));
+  child.on('error', () => worker.changes.emit('message', { type: 'failed' }));
+  const ready = new Promise<SharedWorker>((resolve) => {
+    const onMessage = (msg: { type?: string }) => {
+      if (msg?.type !== 'ready') return;
+      worker.changes.off('message', onMessage);
+      resolve(worker);
+    };
+    worker.changes.on('message', onMessage);
+  });
+  return within(ready, 'the worker process to start');
+}
+
+/** The worker for this check (forked on first use in the test file), ready for sockets. */
+export async function startWorker(): Promise<HandoffWorker> {
+  let worker = await (shared ??= forkWorker());
+  if (!worker.child.connected) worker = await (shared = forkWorker()); // an earlier check's code ended it
   const received: number[] = [];
   const unexpected: string[] = [];
-  let ready = false;
-  child.on('message', (msg: { type: string; port?: number; message?: string; socket?: boolean }) => {
-    if (msg.type === 'ready') ready = true;
+  const changes = new EventEmitter();
+  const onMessage = (msg: { type: string; port?: number; message?: string; socket?: boolean }) => {
     if (msg.type === 'received' && msg.port !== undefined) received.push(msg.port);
     if (msg.type === 'unexpected') unexpected.push(`${show(String(msg.message))}${msg.socket ? '' : ' without a socket'}`);
     changes.emit('change');
-  });
-  child.on('error', () => changes.emit('change'));
+  };
+  worker.changes.on('message', onMessage);
+  listeners.add(() => worker.changes.off('message', onMessage));
   const subscribe = (notify: () => void) => {
     changes.on('change', notify);
     return () => changes.off('change', notify);
   };
-  await until(subscribe, () => (ready ? true : undefined), 'the worker process to start');
   return {
-    child,
+    child: worker.child,
     received,
     unexpected,
     async receivedFrom(port, waitingFor, hint) {
@@ -69,6 +85,9 @@ export async function startWorker(): Promise<HandoffWorker> {
     },
   };
 }
+
+/** Per-check listeners on the shared worker, removed after the check. */
+const listeners = new Set<() => void>();
 
 /**
  * Listens a learner's server that gives its connections away: like `listen()`, but its sockets
@@ -87,12 +106,22 @@ export async function listenHandoff(server: unknown, what: string): Promise<numb
   return (server.address() as net.AddressInfo).port;
 }
 
-/** After each check: close the handoff servers, then end every worker (see the top). */
-export async function closeWorkers(): Promise<void> {
+/**
+ * After each check: close the servers that handed sockets over (see the top; not awaited, as
+ * their close() completes when the worker's copies close) and forget the check's listeners.
+ */
+export function closeHandoffServers(): void {
   for (const server of handoffServers) if (server.listening) server.close();
   handoffServers.clear();
-  const all = [...workers];
-  workers.clear();
-  for (const w of all) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-  await Promise.all(all.map((w) => w.exited));
+  for (const off of listeners) off();
+  listeners.clear();
+}
+
+/** After the test file: end the worker; nothing it started may outlive the file. */
+export async function closeWorker(): Promise<void> {
+  const worker = await shared?.catch(() => undefined);
+  shared = undefined;
+  if (!worker) return;
+  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  await worker.exited;
 }

@@ -1,10 +1,10 @@
 // The shared harness every lesson's hidden tests import. A lesson's test says WHAT to check;
 // loading the learner's file, deadlines, sockets and clean-up live here.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
-import { closeWorkers } from './handoff.ts';
+import { closeHandoffServers, closeWorker } from './handoff.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
@@ -20,6 +20,7 @@ export { callLearner, watchSettle, type Settled } from './learner-call.ts';
 export { expectAllBytesThenEnd } from './expect-bytes.ts';
 export { injected, type Injected, type InjectedCall } from './injected.ts';
 export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
+export { BulkClient, connectBulk } from './bulk-client.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
@@ -27,10 +28,11 @@ beforeEach(() => {
   takePendingCrash(); // nothing from an earlier check may be blamed on this one
 });
 afterEach(async () => {
-  await closeWorkers(); // before closeEverything: see handoff.ts
+  closeHandoffServers(); // before closeEverything, which would wait for them: see handoff.ts
   await closeProxies();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains
   const crash = takePendingCrash();
   if (crash) throw crash;
 });
+afterAll(closeWorker);

@@ -303,6 +303,7 @@ describe('Task 2: connections()', () => {
   test('keeps counting while the server stops, and counts 0 once it has stopped [2.2]', async () => {
     const { echo, port, probe } = await start();
     const [a, b] = [await echoingClient(port, 'client A'), await echoingClient(port, 'client B')];
+    const sideOfB = await probe.serverSideOf(b);
     const stopping = watchSettle(method(echo, 'stop'));
     await expectCount(echo, 2, 'while stop() waits for two open connections');
     a.end();
@@ -311,7 +312,7 @@ describe('Task 2: connections()', () => {
     b.end();
     await within(stopping.promise, 'stop() to resolve after the last client left', { hint: HINT.waitForConnections });
     // The server's 'close' comes a tick before the last socket's 'close': count once both happened.
-    await probe.closedOnServer(b, 'your server to close the connection of client B, which ended', HINT.endWithClient);
+    await probe.closed(sideOfB, 'your server to close the connection of client B, which ended', HINT.endWithClient);
     await expectCount(echo, 0, 'after stop() resolved');
   });
 });

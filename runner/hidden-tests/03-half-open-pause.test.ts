@@ -12,6 +12,7 @@ import {
   LessonFailure,
   chunkingProxy,
   connect,
+  connectBulk,
   fail,
   injected,
   listen,
@@ -189,17 +190,17 @@ describe('Task 1: createReplyServer()', () => {
 
   test('sends all of an 8 MB answer before ending, also to a client that reads slowly [1.4]', async () => {
     const compute = injected<[string], string>();
-    const { port, probe } = await startReply(compute);
-    const { client, call } = await request(port, compute, 'a long answer, please', probe);
-    // The client reads nothing for a while: what the kernel's buffers cannot hold stays queued in
-    // your server, and is sent only if the connection is ended, not destroyed.
-    client.socket.pause();
+    const { port } = await startReply(compute);
+    // This client reads nothing until the answer has been written: what the kernel's buffers
+    // cannot hold stays queued in your server, and is sent only if the connection is ended,
+    // not destroyed.
+    const client = await connectBulk(port, 'your server');
+    client.socket.end('a long answer, please');
+    const call = await compute.call('your server to call compute() once the client has ended its side', HINT.computeOnEnd);
     const big = 'A long answer, sent slowly. '.repeat(300_000);
     call.resolve(big);
     await roundTrip();
-    client.socket.resume();
-    await client.expectNext(big, 'the whole 8 MB answer', HINT.bigAnswer);
-    await client.expectEnd('your server to end the connection after the answer', HINT.bigAnswer);
+    await client.readExactlyThenEnd(Buffer.from(big), 'the 8 MB answer', HINT.bigAnswer);
   });
 
   test('closes the connection without a word when compute() rejects, and keeps serving [1.5]', async () => {
