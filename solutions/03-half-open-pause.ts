@@ -30,12 +30,13 @@ export function createReplyServer(compute: (request: string) => Promise<string>)
 /** Asks `admit` about a paused socket; destroys it unread when the answer is not yes. */
 async function decide(socket: net.Socket, admit: (client: Client) => Promise<boolean>): Promise<boolean> {
   socket.on('error', () => {});
-  let ok = false;
-  try {
-    ok = (await admit({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })) === true;
-  } catch {
-    ok = false;
-  }
+  // Known once the connection is accepted (a client that is gone already gets no special case).
+  const client = { address: socket.remoteAddress as string, port: socket.remotePort as number };
+  // Only a clear yes lets the client in; a failed check counts as a no.
+  const ok = await admit(client).then(
+    (answer) => answer === true,
+    () => false,
+  );
   if (!ok) socket.destroy();
   return ok;
 }
