@@ -21,6 +21,7 @@ export { expectAllBytesThenEnd } from './expect-bytes.ts';
 export { injected, type Injected, type InjectedCall } from './injected.ts';
 export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
 export { BulkClient, connectBulk } from './bulk-client.ts';
+export { hasIpv6Loopback } from './ipv6.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).

@@ -14,6 +14,7 @@ import {
   connect,
   expectAllBytesThenEnd,
   fail,
+  hasIpv6Loopback,
   probeServer,
   roundTrip,
   serve,
@@ -48,7 +49,7 @@ const lesson = useExercise<Lesson02>('02-server-events');
 const HINT = {
   resolve: "Resolve from the listen() callback (or a 'listening' listener): before that, server.address() is null and the port is not open yet.",
   address: 'Resolve with server.address() as it is once the server listens: it holds the real port even when you asked for port 0.',
-  hostPort: 'Pass both the port and the host to server.listen(port, host): without a host Node listens on every address (::).',
+  hostPort: "Pass the port and the host you were given to server.listen(port, host): without a host Node listens on every address (::), and 'localhost' is not always the address you were asked for.",
   echo: "Send each chunk back as it is: socket.pipe(socket), or socket.on('data', (chunk) => socket.write(chunk)).",
   binary: "Do not decode the bytes: setEncoding('utf8') or chunk.toString() turns bytes that are not valid UTF-8 into replacement characters. Write the Buffer you received.",
   endWithClient: "End your side when the client ends its side: keep the default allowHalfOpen: false (or pipe, which ends for you).",
@@ -161,7 +162,7 @@ describe('Task 1: startEchoServer()', () => {
     await echoingClient(port, 'a client');
   });
 
-  test('listens on the port it is given [1.2]', async () => {
+  test('listens on the host and the port it is given [1.2]', async () => {
     const free = await closedPort();
     const seen = await within(callStart({ port: free, host: HOST }), `startEchoServer() to resolve once the server listens on port ${free}`, { hint: HINT.resolve });
     const echo = checkShape(seen.echo);
@@ -171,6 +172,15 @@ describe('Task 1: startEchoServer()', () => {
     const port = (seen.address as net.AddressInfo | null)?.port;
     if (port !== free || echo.address?.port !== free) {
       fail({ message: `the server was asked to listen on port ${free}`, expected: `server.address().port and address.port to be ${free}`, actual: `server.address().port: ${port}, address.port: ${echo.address?.port}`, hint: HINT.hostPort });
+    }
+    // On ::1 too, where this machine has it: a server that listens on 'localhost' (or a fixed
+    // host) instead of the host it was given cannot be on 127.0.0.1 and ::1 both.
+    if (!(await hasIpv6Loopback())) return;
+    const six = await within(callStart({ port: 0, host: '::1' }), "startEchoServer() to resolve once the server listens on '::1'", { hint: HINT.resolve });
+    checkShape(six.echo);
+    const got = six.address as net.AddressInfo | null;
+    if (got?.address !== '::1' || got.family !== 'IPv6') {
+      fail({ message: "the server does not listen on the host it was given, '::1' (the IPv6 loopback address)", expected: "{ address: '::1', family: 'IPv6', port: … }", actual: JSON.stringify(got), hint: HINT.hostPort });
     }
   });
 
