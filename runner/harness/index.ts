@@ -16,7 +16,7 @@ export { chunkingProxy, type ChunkMode } from './proxy.ts';
 export { ServerProbe, adoptServer, probeServer, type ServerSide } from './server-probe.ts';
 export { attemptConnect, type ConnectAttempt } from './connect-attempt.ts';
 export { roundTrip } from './round-trip.ts';
-export { callLearner, watchSettle, type Settled } from './learner-call.ts';
+export { callLearner, callMethod, watchSettle, withHint, type Settled } from './learner-call.ts';
 export { expectAllBytesThenEnd } from './expect-bytes.ts';
 export { injected, type Injected, type InjectedCall } from './injected.ts';
 export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';

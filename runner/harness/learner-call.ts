@@ -1,7 +1,7 @@
 // Calling functions the learner's code hands back (methods of an object it resolved with, an
 // injected callback's result) and watching their promises settle, with the same clear failures
 // as `Exercise.call`: a leftover TODO is "not written yet", a throw names the learner's line.
-import { LessonFailure } from './failure.ts';
+import { LessonFailure, fail } from './failure.ts';
 import { learnerLocation } from './exercise.ts';
 import { step } from './watchdog.ts';
 
@@ -50,4 +50,32 @@ export function watchSettle<T>(promise: Promise<T>): { readonly now: Settled<T>;
     },
     promise,
   };
+}
+
+/**
+ * Calls the method `name` of an object the learner's code handed back (`owner` says where it
+ * came from, e.g. "what startEchoServer() resolved with"), failing clearly when it is missing.
+ */
+export function callMethod<T>(obj: object, name: string, owner: string): Promise<T> {
+  const fn = (obj as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') {
+    fail({
+      message: `${owner} has no ${name}() function`,
+      expected: `a function ${name}()`,
+      actual: fn === undefined ? 'missing' : `a ${typeof fn}`,
+      hint: `Add ${name}() to that object (see the interface in the stub).`,
+    });
+  }
+  return callLearner(`${name}()`, () => (fn as () => T).call(obj));
+}
+
+/** Runs a wait; if it fails, its hint becomes the one `hint()` picks from what was observed then. */
+export async function withHint<T>(wait: Promise<T>, hint: () => string): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    const kind = err instanceof LessonFailure ? err.netlings.kind : undefined;
+    if (kind === 'assertion' || kind === 'timeout' || kind === 'crash') (err as LessonFailure).netlings.hint = hint();
+    throw err;
+  }
 }

@@ -79,6 +79,24 @@ export class ServerProbe {
     await this.closed(await this.serverSideOf(peer), waitingFor, hint);
   }
 
+  /** Waits until `peer`'s connection was either accepted by the server or closed by it (dropped). */
+  fateOf(peer: Peer, waitingFor: string, hint: string): Promise<'accepted' | 'closed'> {
+    const port = peer.socket.localPort;
+    return until(
+      (notify) => {
+        peer.on('change', notify);
+        const off = this.subscribe(notify);
+        return () => {
+          peer.off('change', notify);
+          off();
+        };
+      },
+      () => (this.accepted.some((s) => s.port === port) ? 'accepted' : peer.ended || peer.closed || peer.error ? 'closed' : undefined),
+      waitingFor,
+      { hint },
+    );
+  }
+
   /** Waits until the server has emitted `n` 'drop' events in all. */
   async dropsReach(n: number, waitingFor: string, hint: string): Promise<void> {
     await until(this.subscribe, () => (this.drops >= n ? true : undefined), waitingFor, { hint });

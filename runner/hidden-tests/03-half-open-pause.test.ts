@@ -9,7 +9,6 @@ import type { ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { describe, test } from 'vitest';
 import {
-  LessonFailure,
   chunkingProxy,
   connect,
   connectBulk,
@@ -25,6 +24,7 @@ import {
   type Peer,
   type ServerSide,
   useExercise,
+  withHint,
 } from '../harness/index.ts';
 
 interface Client {
@@ -74,16 +74,6 @@ function hintForMissingAnswer(side: ServerSide, atCall: { destroyed: boolean; en
   return HINT.answer;
 }
 
-/** Runs a wait; if it fails, replaces its hint with one picked from what was observed then. */
-async function hinted<T>(wait: Promise<T>, hint: () => string): Promise<T> {
-  try {
-    return await wait;
-  } catch (err) {
-    if (err instanceof LessonFailure && err.netlings.kind !== 'todo' && err.netlings.kind !== 'load' && err.netlings.kind !== 'missing-export') err.netlings.hint = hint();
-    throw err;
-  }
-}
-
 type Compute = Injected<[string], string>;
 
 async function startReply(compute: Compute) {
@@ -116,7 +106,7 @@ describe('Task 1: createReplyServer()', () => {
     expectRequest(call.args[0], 'abcde');
     await roundTrip(); // Node's own end() after the client's FIN (allowHalfOpen: false) has gone out by now
     call.resolve('5 bytes: edcba');
-    await hinted(client.expectNext('5 bytes: edcba', 'the answer from compute()', HINT.answer), () => hintForMissingAnswer(side, atCall));
+    await withHint(client.expectNext('5 bytes: edcba', 'the answer from compute()', HINT.answer), () => hintForMissingAnswer(side, atCall));
     await client.expectEnd('your server to end the connection after the answer', HINT.endAfterAnswer);
   });
 
@@ -304,7 +294,7 @@ describe('Task 2: createGateServer()', () => {
     await roundTrip(); // a socket that reads would have read 'early bird' by now
     expectNothingRead(side, client, 'before admit() had decided');
     call.resolve(true);
-    await hinted(client.expectNext('early bird\n', 'the echo of what the client sent before the decision', HINT.resume), () => hintForMissingEcho(side));
+    await withHint(client.expectNext('early bird\n', 'the echo of what the client sent before the decision', HINT.resume), () => hintForMissingEcho(side));
   });
 
   test('calls admit() once per connection, with its address and port, before any data [2.2]', async () => {
@@ -337,7 +327,7 @@ describe('Task 2: createGateServer()', () => {
     const call = await admitCallFor(admit, client);
     await roundTrip();
     call.resolve(true);
-    await hinted(client.expectNext('sent while waiting\n', 'the echo of what the client sent before the decision', HINT.resume), () => hintForMissingEcho(side));
+    await withHint(client.expectNext('sent while waiting\n', 'the echo of what the client sent before the decision', HINT.resume), () => hintForMissingEcho(side));
     await client.write('sent after admission ✓\n');
     await client.expectNext('sent after admission ✓\n', 'the echo of what the client sent after the decision', HINT.resume);
     client.end();
@@ -410,7 +400,7 @@ describe('Task 2: createGateServer()', () => {
           if (client.unread.length) fail({ message: `your server wrote to denied client ${i}`, expected: 'nothing', actual: show(client.text()), hint: HINT.deny });
           return;
         }
-        await hinted(client.expectNext(`early ${i}\n`, `the echo of what client ${i} sent before the decision`, HINT.resume), () => hintForMissingEcho(sides[i]));
+        await withHint(client.expectNext(`early ${i}\n`, `the echo of what client ${i} sent before the decision`, HINT.resume), () => hintForMissingEcho(sides[i]));
         await client.write(`late ${i}\n`);
         await client.expectNext(`late ${i}\n`, `the echo of what client ${i} sent after the decision`, HINT.independent);
         client.end();
