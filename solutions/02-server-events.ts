@@ -1,5 +1,6 @@
 // Reference solution for lesson 02. One correct way among many: the checks accept any
 // implementation with the same behaviour.
+import { once } from 'node:events';
 import net from 'node:net';
 
 export interface StartOptions {
@@ -16,7 +17,7 @@ export interface EchoServer {
   stop(): Promise<void>;
 }
 
-export function startEchoServer(options: StartOptions): Promise<EchoServer> {
+export async function startEchoServer(options: StartOptions): Promise<EchoServer> {
   const server = net.createServer((socket) => {
     // A client that resets makes its socket emit 'error'; unheard, it would crash the process.
     socket.on('error', () => {});
@@ -28,23 +29,18 @@ export function startEchoServer(options: StartOptions): Promise<EchoServer> {
   let dropped = 0;
   server.on('drop', () => dropped++);
 
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    // Listening fails asynchronously: 'error' (EADDRINUSE…) instead of 'listening'.
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      resolve({
-        server,
-        // Only now is the address known: with a host, address() is null until 'listening'.
-        address: server.address() as net.AddressInfo,
-        dropped: () => dropped,
-        connections: () =>
-          new Promise((res, rej) => server.getConnections((err, count) => (err ? rej(err) : res(count)))),
-        // close() stops accepting at once; its callback waits for open connections, and gets
-        // ERR_SERVER_NOT_RUNNING when the server was already closed.
-        stop: () => new Promise((res, rej) => server.close((err) => (err ? rej(err) : res()))),
-      });
-    });
-  });
+  server.listen(options.port, options.host);
+  // Listening fails asynchronously: 'error' (EADDRINUSE…) instead of 'listening'. events.once
+  // rejects with that error, and removes its listeners either way.
+  await once(server, 'listening');
+  return {
+    server,
+    // Only now is the address known: with a host, address() is null until 'listening'.
+    address: server.address() as net.AddressInfo,
+    dropped: () => dropped,
+    connections: () => new Promise((resolve, reject) => server.getConnections((err, count) => (err ? reject(err) : resolve(count)))),
+    // close() stops accepting at once; its callback waits for open connections, and gets
+    // ERR_SERVER_NOT_RUNNING when the server was already closed.
+    stop: () => new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
 }
