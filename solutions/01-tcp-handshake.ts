@@ -16,6 +16,9 @@ export function createShoutServer(): net.Server {
     socket.on('data', (chunk: string) => {
       if (quit) return;
       pending += chunk;
+      // No newline in this chunk: no new line is complete. (Searching all of a line of many
+      // megabytes again on each of its chunks would take time that grows with its square.)
+      if (!chunk.includes('\n')) return;
       let newline: number;
       while ((newline = pending.indexOf('\n')) !== -1) {
         const line = pending.slice(0, newline);
