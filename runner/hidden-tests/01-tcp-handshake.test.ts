@@ -230,25 +230,27 @@ describe('Task 1: createShoutServer()', () => {
     await client.expectEnd('your server to end the connection after "BYE\\n"', HINT.quit);
   });
 
-  test('delivers every queued reply, then BYE, before ending: 8 MB of them [1.7, 1.9]', async () => {
+  test('delivers every queued reply, then BYE, before ending: 6 MB of them [1.7, 1.9]', async () => {
     const client = await greeted(await startShoutServer());
     // Far more than the socket buffers hold: most of the reply is still queued in Node when QUIT
     // and then the client's FIN arrive right behind the line, so a connection torn down
     // (destroy()) instead of ended, on QUIT or on the client's end, loses it.
-    const line = big(8);
+    const line = big(6);
     await client.write(`${line}\nQUIT\n`);
     client.end();
     const expected = `${line.toUpperCase()}\nBYE\n`;
     // Cut off inside the reply: the rest was thrown away. Otherwise the line or QUIT went astray.
     const hint = (got: string) => (expected.startsWith(got) && got.length && !got.endsWith('\n') ? HINT.graceful : hintFor(expected, HINT.lines)(got));
-    await client.expectNext(expected, 'the reply to an 8 MB line, then "BYE\\n"', hint, { ms: 10_000 });
+    await client.expectNext(expected, 'the reply to a 6 MB line, then "BYE\\n"', hint, { ms: 10_000 });
     await client.expectEnd('your server to end the connection after "BYE\\n"', HINT.graceful);
   });
 
   test('ignores the lines after QUIT in the same chunk [1.8]', async () => {
     const client = await greeted(await startShoutServer());
     await client.write('one\nQUIT\nthis comes after QUIT\nQUIT\n');
-    await client.expectNext('ONE\nBYE\n', 'what your server sent for "one\\nQUIT\\n…" (one write)', hintFor('ONE\nBYE\n', HINT.lines));
+    // Stopped short with the connection still open: the lines of one chunk went astray; closed: BYE was lost.
+    const hint = (got: string) => hintFor('ONE\nBYE\n', client.ended || client.closed ? HINT.graceful : HINT.lines)(got);
+    await client.expectNext('ONE\nBYE\n', 'what your server sent for "one\\nQUIT\\n…" (one write)', hint);
     await expectEndAfterBye(client, HINT.afterQuitSameChunk);
   });
 
