@@ -90,6 +90,7 @@ function hintFor(expected: string, fallback: string) {
     if (want === ' ' || want === '\t' || have === ' ' || have === '\t') return HINT.spaces;
     if (have === '\n') return HINT.lines; // a reply to part of a line: the line was split
     if (have.toUpperCase() !== have && expected.startsWith(have.toUpperCase(), i)) return HINT.upper; // "ß" → "SS" too
+    if (have.normalize('NFD')[0] === want) return HINT.upper; // "İ" for "I": a locale's upper case
     if (want.charCodeAt(0) > 127 || have.charCodeAt(0) > 127) return HINT.utf8; // a character mangled
     return fallback;
   };
@@ -330,7 +331,9 @@ function startTalk(port: number, lines: string[], host = HOST) {
     reply,
     guard: <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, failed]),
     result: async (hint = HINT.wholeReply): Promise<string> => {
-      const value: unknown = await within(reply, 'talk() to resolve after the server ended the connection', { hint });
+      const value: unknown = await within(reply, 'talk() to resolve after the server ended the connection', { hint }).catch((err: unknown) => {
+        throw rejectedEarly(err, 'the server ended the connection normally');
+      });
       if (typeof value !== 'string') {
         const what = Buffer.isBuffer(value) ? 'a Buffer' : value === undefined ? 'undefined' : `a ${typeof value}`;
         fail({ message: `talk() resolved with ${what}, not a string`, expected: 'the reply as a string', actual: what, hint: "Decode what you collected: Buffer.concat(chunks).toString('utf8'), or call socket.setEncoding('utf8')." });
@@ -340,14 +343,14 @@ function startTalk(port: number, lines: string[], host = HOST) {
   };
 }
 
-/** talk() rejected while the check's server was listening and had not reset anything. */
-function rejectedEarly(err: unknown) {
+/** talk() rejected although nothing failed: the check's server was listening and did not reset. */
+function rejectedEarly(err: unknown, although = 'the server was listening and still connected') {
   if ((err as { netlings?: unknown })?.netlings) return err; // TODO or a throw: report as is
   const e = err as NodeJS.ErrnoException;
   return new LessonFailure({
     kind: 'assertion',
-    message: `talk() rejected with ${e instanceof Error ? `${e.code ?? e.name}: ${e.message}` : show(String(err))}, although the server was listening and still connected`,
-    hint: 'Reject only when connecting fails or the connection breaks. Connect to exactly the port and host you were given: net.connect(port, host).',
+    message: `talk() rejected with ${e instanceof Error ? `${e.code ?? e.name}: ${e.message}` : show(String(err))}, although ${although}`,
+    hint: "Reject only on the socket's 'error' (connecting failed or the connection broke). Connect to exactly the port and host you were given, and resolve when the server ends, even if it sent nothing.",
   });
 }
 
@@ -441,13 +444,14 @@ describe('Task 2: talk()', () => {
     const talk = startTalk(srv.port, ['hi', 'there']);
     const conn = await talk.guard(srv.nextConnection());
     await clientDone(talk, conn);
-    // In separate turns, so the replies after the client's FIN arrive as separate chunks.
-    for (const part of ['HI\n', 'THERE\n']) {
+    // In separate turns, so the replies after the client's FIN arrive as separate chunks; a line
+    // server may say anything before it ends, even BYE.
+    for (const part of ['HI\n', 'BYE\n', 'THERE\n']) {
       await conn.write(part);
       await nextTurn();
     }
     conn.end();
-    expectEqual(await talk.result(), 'HELLO\nHI\nTHERE\n', 'the text talk() resolved with', HINT.wholeReply);
+    expectEqual(await talk.result(), 'HELLO\nHI\nBYE\nTHERE\n', 'the text talk() resolved with', HINT.wholeReply);
   });
 
   test('resolves with an empty string when the server sends nothing [2.4]', async () => {
