@@ -55,13 +55,15 @@ export class TlsPeer extends Peer {
    * Waits until the connection closes, failing if any data arrives first: for a client the
    * server must refuse. Under TLS 1.3 such a client first completes its handshake, then is dropped.
    */
-  async expectRefused(what: string, hint: string): Promise<void> {
+  async expectRefused(what: string, hint: string | ((received: string) => string)): Promise<void> {
+    const pick = (received: string) => (typeof hint === 'string' ? hint : hint(received));
     const result = await until(this.onChange, () => (this.unread.length ? ('data' as const) : this.closed ? ('closed' as const) : undefined), what, {
-      hint,
+      hint: pick(''),
       detail: () => 'the connection stayed open and nothing arrived',
     });
     if (result === 'data') {
-      fail({ message: `${this.other} answered a client it should have refused`, expected: 'no data, and the connection closed', actual: `received ${show(this.unread.toString('utf8'))}`, hint });
+      const received = this.unread.toString('utf8');
+      fail({ message: `${this.other} answered a client it should have refused`, expected: 'no data, and the connection closed', actual: `received ${show(received)}`, hint: pick(received) });
     }
   }
 }
