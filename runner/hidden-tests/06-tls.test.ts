@@ -7,7 +7,7 @@
 // try: createPki('learner'), then createGreetingServer() with it on PORT; CERTS holds its PEM files
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import tls from 'node:tls';
-import { describe, test } from 'vitest';
+import { beforeEach, describe, test } from 'vitest';
 import {
   closedPort,
   expectEqual,
@@ -79,7 +79,12 @@ interface Made {
 }
 const made = new Map<string, Promise<Made>>();
 
-/** createPki(name), once per name in this file, parsed; fails clearly on a wrong shape. */
+/**
+ * createPki(name), parsed; fails clearly on a wrong shape. Made once per name and shared by the
+ * checks of this file (an RSA PKI takes a second to make). Under `npm run mutate`, each check
+ * makes its own: StrykerJS runs only the checks that executed a mutant's code, and with a
+ * shared PKI that would be the first check alone.
+ */
 function pkiOf(name: string): Promise<Made> {
   let p = made.get(name);
   if (!p) made.set(name, (p = make(name)));
@@ -116,6 +121,10 @@ function privateKey(part: string, pem: string): KeyObject {
 }
 
 describe('Task 1: createPki()', () => {
+  beforeEach(() => {
+    if (process.env.NETLINGS_MUTATE_LESSONS) made.clear();
+  });
+
   test('resolves with a CA, a server and a client certificate, each with its own private key [1.1]', async () => {
     const m = await pkiOf('Zoë Ångström-Lund');
     for (const part of PARTS) {
