@@ -1,0 +1,278 @@
+// The interactive workbook: one loop over a few kinds of events (a key, a save, a verdict,
+// TypeScript's report, a resize), one View, one draw. A check runs at a time; a save during a
+// check makes that result stale, so it is dropped and the file is checked again: what is on
+// screen always belongs to the file as it is now.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../core/course.js';
+import { bold, dim, yellow } from '../report/style.js';
+import { coldChecker } from './checker.js';
+import { actionFor } from './keys.js';
+import { page } from './pager.js';
+import { choose, confirm } from './prompts.js';
+import { keyContext, renderScreen } from './screen.js';
+import { displayPath, doneLessons, exerciseFile, firstUnfinished, record, shortId } from './state.js';
+import { resetExercise } from './stubs.js';
+import { clearScreen, keyboard, size } from './terminal.js';
+import { startTypeChecker } from './typescript.js';
+import { watchForChanges } from './watch.js';
+
+/** @typedef {import('../core/course.js').Course} Course */
+/** @typedef {import('../core/course.js').Lesson} Lesson */
+/** @typedef {import('./state.js').Workspace} Workspace */
+/** @typedef {import('./checker.js').Checker} Checker */
+
+/** @param {string} file */
+const readOrNull = (file) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * @param {{ course: Course, start: Lesson | undefined, ws: Workspace, manual: boolean, checker?: Checker }} options
+ * @returns {Promise<number>} the exit code, when the learner quits
+ */
+export function runLearn({ course, start, ws, manual, checker = coldChecker({ exercisesDir: ws.exercisesDir }) }) {
+  /** @type {import('./screen.js').View} */
+  const view = { course, lesson: undefined, done: doneLessons(ws), file: '', manual, verdict: { checking: false }, types: undefined, hint: 0, notice: [] };
+  let generation = 0; // bumps when the lesson changes: results for an older one are dropped
+  let checking = false;
+  let pending = false; // a check was asked for while one ran or the terminal was lent out
+  /** @type {string | null} */
+  let lastChecked = null; // the content the current verdict (or running check) is about
+  let lent = false; // a pager or a prompt owns the terminal: do not draw
+  let busy = false; // an action is running: other keys wait
+  let closed = false;
+  /** @type {{ close(): void } | undefined} */
+  let watcher;
+  /** @type {(code: number) => void} */
+  let finish = () => {};
+  /** @type {((text: string) => string) | undefined} */
+  let markdown;
+
+  const types = startTypeChecker((file, report) => {
+    if (!file || (view.lesson && file === exerciseFile(ws, view.lesson).file)) {
+      view.types = report;
+      draw();
+    }
+  });
+  const keys = keyboard((text, key) => void onKey(key));
+
+  function draw() {
+    if (lent || closed) return;
+    process.stdout.write(`${clearScreen()}${renderScreen(view, size())}`);
+  }
+
+  /** @param {Lesson | undefined} lesson */
+  function open(lesson) {
+    generation++;
+    watcher?.close();
+    watcher = undefined;
+    Object.assign(view, { lesson, verdict: { checking: false }, types: undefined, hint: 0, notice: [], done: doneLessons(ws) });
+    lastChecked = null;
+    if (!lesson) return draw();
+    const { file, shown } = exerciseFile(ws, lesson);
+    view.file = shown;
+    if (!manual) {
+      watcher = watchForChanges(file, () => {
+        const now = readOrNull(file);
+        if (now !== lastChecked) void check();
+      });
+    }
+    draw();
+    void check();
+  }
+
+  async function check() {
+    const lesson = view.lesson;
+    if (!lesson || closed) return;
+    if (checking || lent) {
+      pending = true;
+      return;
+    }
+    checking = true;
+    pending = false;
+    const gen = generation;
+    const { file } = exerciseFile(ws, lesson);
+    lastChecked = readOrNull(file);
+    view.verdict = { ...view.verdict, checking: true };
+    draw();
+    types.check(file);
+    const started = Date.now();
+    /** @type {import('../engine/run-checks.js').LessonResult} */
+    let result;
+    try {
+      result = await checker.check(lesson);
+    } catch (err) {
+      const failure = { kind: 'internal', message: `the checks could not run: ${/** @type {Error} */ (err).message}`, hint: 'Press r to try again; if it keeps happening, run npm run verify in another terminal and report what it says.' };
+      result = { id: lesson.id, state: 'failed', checks: [], errors: [failure] };
+    }
+    checking = false;
+    if (closed) return;
+    // Another lesson, or a file that changed while it was being checked: this verdict is stale.
+    if (gen !== generation || pending || readOrNull(file) !== lastChecked) {
+      if (gen === generation || pending) void check();
+      return;
+    }
+    const passed = result.state === 'passed';
+    record(ws, lesson, passed);
+    view.done = doneLessons(ws);
+    view.verdict = { result, checking: false, ms: Date.now() - started, at: new Date() };
+    draw();
+  }
+
+  /**
+   * Lends the terminal to a pager or a prompt, then takes it back and catches up.
+   * @param {() => Promise<void>} fn
+   */
+  async function lend(fn) {
+    keys.stop();
+    lent = true;
+    try {
+      await fn();
+    } finally {
+      lent = false;
+      if (!closed) {
+        keys.start();
+        draw();
+        if (pending) void check();
+      }
+    }
+  }
+
+  /** Shows long text in the pager; without one, prints it and waits for a key. @param {string} text */
+  async function show(text) {
+    await lend(async () => {
+      process.stdout.write(clearScreen());
+      if (await page(text)) return;
+      process.stdout.write(`${text}\n${dim('(no pager could run: set PAGER, e.g. PAGER="less -R") · press any key to go back')}`);
+      await anyKey();
+    });
+  }
+
+  /** @param {{ name?: string, ctrl?: boolean }} key */
+  async function onKey(key) {
+    const action = actionFor(key, keyContext(view));
+    if (!action) return;
+    if (action === 'quit') return quit();
+    if (busy) return;
+    busy = true;
+    try {
+      await act(action);
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** @param {import('./keys.js').Action} action */
+  async function act(action) {
+    const lesson = view.lesson;
+    view.notice = [];
+    switch (action) {
+      case 'check':
+        return void check();
+      case 'hint':
+        if (lesson) view.hint = Math.min(view.hint + 1, lesson.hints.length);
+        return draw();
+      case 'next': {
+        // After the last lesson: the first one still unfinished, or the "all done" screen.
+        const next = lesson ? course.lessons[lesson.index + 1] : undefined;
+        return open(next ?? firstUnfinished(course, doneLessons(ws)));
+      }
+      case 'explainer': {
+        if (!lesson) return;
+        if (!markdown) markdown = (await import('./markdown.js')).createMarkdownRenderer({ width: Math.min(size().columns - 1, 100) });
+        return show(markdown(readFileSync(path.join(ROOT, lesson.explainer), 'utf8')));
+      }
+      case 'solution': {
+        if (!lesson) return;
+        const { sideBySide } = await import('./side-by-side.js');
+        const { file, shown } = exerciseFile(ws, lesson);
+        const mine = readOrNull(file) ?? '';
+        const reference = readFileSync(path.join(ROOT, lesson.solution), 'utf8');
+        return show(sideBySide({ title: `yours: ${shown}`, text: mine }, { title: `reference: ${lesson.solution}`, text: reference }, size().columns - 1));
+      }
+      case 'list':
+        return listLessons();
+      case 'reset':
+        return reset();
+    }
+  }
+
+  async function listLessons() {
+    /** @type {string | undefined} */
+    let picked;
+    await lend(async () => {
+      process.stdout.write(clearScreen());
+      const done = doneLessons(ws);
+      const choices = course.lessons.map((l) => ({
+        name: l.id,
+        message: `${done[l.id] ? '✓' : '✗'} ${l.id} · ${l.title}${l === view.lesson ? '  (current)' : ''}`,
+      }));
+      picked = await choose({ message: `${Object.keys(done).filter((id) => course.lessons.some((l) => l.id === id)).length} of ${course.lessons.length} lessons done. Open which?`, choices, initial: Math.max(0, view.lesson?.index ?? 0) });
+    });
+    const lesson = course.lessons.find((l) => l.id === picked);
+    if (lesson && lesson !== view.lesson) open(lesson);
+  }
+
+  async function reset() {
+    const lesson = view.lesson;
+    if (!lesson) return;
+    const { file, shown } = exerciseFile(ws, lesson);
+    let yes = false;
+    await lend(async () => {
+      process.stdout.write(`\n\n`);
+      yes = await confirm(`Put the original stub back in ${shown}? Your file is saved in ${displayPath(path.join(ws.stateDir, 'backups'))}/ first.`);
+    });
+    if (!yes) return draw();
+    try {
+      const { backup, unchanged } = resetExercise(lesson, { file, stateDir: ws.stateDir });
+      view.notice = unchanged ? [`${shown} is already the original stub: nothing to reset.`] : [`${bold('Reset.')} ${shown} is the original stub again.${backup ? ` Your version is saved as ${bold(displayPath(backup))}.` : ''}`];
+      view.hint = 0;
+    } catch (err) {
+      view.notice = [yellow(`Nothing was reset: ${/** @type {Error} */ (err).message}`)];
+    }
+    draw();
+    if (manual) void check();
+  }
+
+  function anyKey() {
+    return new Promise((resolve) => {
+      const once = keyboard(() => {
+        once.stop();
+        resolve(undefined);
+      });
+      once.start();
+    });
+  }
+
+  function quit() {
+    if (closed) return;
+    closed = true;
+    watcher?.close();
+    types.close();
+    keys.stop();
+    keys.restore();
+    void checker.close();
+    const lesson = view.lesson;
+    process.stdout.write(`${clearScreen()}${dim(`netlings: see you soon. ${lesson ? `npm run learn continues with ${lesson.id}; npm run verify ${shortId(lesson)} checks it from any terminal.` : 'npm run list shows your points.'}`)}\n`);
+    finish(0);
+  }
+
+  const onSignal = () => quit();
+  for (const signal of /** @type {const} */ (['SIGTERM', 'SIGHUP'])) process.once(signal, onSignal);
+  process.stdout.on('resize', draw);
+
+  return new Promise((resolve) => {
+    finish = (code) => {
+      process.stdout.off('resize', draw);
+      for (const signal of /** @type {const} */ (['SIGTERM', 'SIGHUP'])) process.off(signal, onSignal);
+      resolve(code);
+    };
+    keys.start();
+    open(start);
+  });
+}
