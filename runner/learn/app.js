@@ -262,14 +262,19 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     finish(0);
   }
 
-  const onSignal = () => quit();
-  for (const signal of /** @type {const} */ (['SIGTERM', 'SIGHUP'])) process.once(signal, onSignal);
+  // Ctrl+C is a key press in raw mode; a SIGINT arrives only from outside, or while a pager
+  // has the terminal (it is the pager's then: less uses it to interrupt a search).
+  const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
+    if (signal !== 'SIGINT' || !lent) quit();
+  };
+  const SIGNALS = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   process.stdout.on('resize', draw);
 
   return new Promise((resolve) => {
     finish = (code) => {
       process.stdout.off('resize', draw);
-      for (const signal of /** @type {const} */ (['SIGTERM', 'SIGHUP'])) process.off(signal, onSignal);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
       resolve(code);
     };
     keys.start();

@@ -24,7 +24,7 @@ import { runChecks } from '../engine/run-checks.js';
 export function coldChecker({ exercisesDir, onEvent }) {
   return {
     async check(lesson) {
-      const run = await runChecks({ lessons: [lesson], exercisesDir, stopOnFailure: false, onEvent });
+      const run = await withoutSignalListeners(() => runChecks({ lessons: [lesson], exercisesDir, stopOnFailure: false, onEvent }));
       const result = run.lessons.find((r) => r.id === lesson.id);
       if (!result) throw new Error(`the run has no result for ${lesson.id}`);
       return result;
@@ -33,4 +33,21 @@ export function coldChecker({ exercisesDir, onEvent }) {
       // Each run ends its own test process before check() resolves.
     },
   };
+}
+
+/**
+ * Calls `start` and removes the SIGINT/SIGTERM listeners it added. runChecks ends the process on
+ * SIGINT, as verify should; inside learn, Ctrl+C in the pager reaches this process too (one
+ * process group) and must not end it. learn handles signals itself, and a test process ends
+ * its own process group when learn goes away (it watches the IPC channel).
+ * @template T
+ * @param {() => T} start
+ * @returns {T}
+ */
+export function withoutSignalListeners(start) {
+  const signals = /** @type {const} */ (['SIGINT', 'SIGTERM']);
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const result = start();
+  for (const s of signals) for (const listener of process.listeners(s)) if (!before.get(s)?.has(listener)) process.off(s, /** @type {any} */ (listener));
+  return result;
 }

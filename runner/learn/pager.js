@@ -20,7 +20,7 @@ export function page(text) {
   const command = pagerCommand();
   if (!command) return Promise.resolve(false);
   // Ctrl+C inside less interrupts less's own work; it reaches this process too (same process
-  // group) and must not end it.
+  // group) and must not end it: while the pager runs, a SIGINT listener that does nothing.
   const ignore = () => {};
   process.on('SIGINT', ignore);
   return new Promise((resolve) => {

@@ -1,8 +1,8 @@
 // Plain-text helpers for terminal output that may hold ANSI escapes: visible width, stripping,
 // word wrapping. Small on purpose; learn must not pull in a dependency for each.
 
-/** CSI sequences (colours, cursor) and OSC sequences (titles, hyperlinks). */
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+/** CSI sequences (colours, cursor), OSC sequences (titles, hyperlinks), charset and keypad modes. */
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[()][A-Z0-9]|\u001b[=>78]/g;
 
 /** @param {string} text */
 export const stripAnsi = (text) => text.replace(ANSI, '');

@@ -78,5 +78,7 @@ process.on('message', (/** @type {{ id: number, file: string }} */ msg) => {
     process.send?.({ id: msg.id, file: msg.file, error: String(/** @type {Error} */ (err).message) });
   }
 });
-// The parent went away: nothing left to do.
+// The parent went away: nothing left to do. Ctrl+C in learn's pager reaches this process too
+// (same process group); it is not for us.
 process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
