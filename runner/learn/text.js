@@ -29,7 +29,7 @@ export function wrapText(text, width) {
       if (visibleLength(line) <= width) return line;
       const plain = stripAnsi(line);
       const hang = /^( *)(?:\S+ {2,}(?=\S))?/.exec(plain)?.[0].length ?? 0;
-      const indent = ' '.repeat(hang < width / 2 ? hang : 0);
+      const indent = ' '.repeat(width - hang >= 10 ? hang : 0);
       const out = [];
       let current = '';
       for (const [, space, word] of line.matchAll(/(\s*)(\S+)/g)) {
