@@ -4,8 +4,7 @@
 // screen always belongs to the file as it is now.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../core/course.js';
-import { bold, dim, yellow } from '../report/style.js';
+import { dim } from '../report/style.js';
 import { coldChecker } from './checker.js';
 import { actionFor } from './keys.js';
 import { page } from './pager.js';
@@ -15,6 +14,7 @@ import { displayPath, doneLessons, exerciseFile, firstUnfinished, record, shortI
 import { resetExercise } from './stubs.js';
 import { clearScreen, keyboard, size } from './terminal.js';
 import { startTypeChecker } from './typescript.js';
+import { comparisonText, explainerText, lessonMenu, resetNotice } from './views.js';
 import { watchForChanges } from './watch.js';
 
 /** @typedef {import('../core/course.js').Course} Course */
@@ -50,8 +50,6 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
   let watcher;
   /** @type {(code: number) => void} */
   let finish = () => {};
-  /** @type {((text: string) => string) | undefined} */
-  let markdown;
 
   const types = startTypeChecker((file, report) => {
     if (!file || (view.lesson && file === exerciseFile(ws, view.lesson).file)) {
@@ -182,19 +180,10 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
         const next = lesson ? course.lessons[lesson.index + 1] : undefined;
         return open(next ?? firstUnfinished(course, doneLessons(ws)));
       }
-      case 'explainer': {
-        if (!lesson) return;
-        if (!markdown) markdown = (await import('./markdown.js')).createMarkdownRenderer({ width: Math.min(size().columns - 1, 100) });
-        return show(markdown(readFileSync(path.join(ROOT, lesson.explainer), 'utf8')));
-      }
-      case 'solution': {
-        if (!lesson) return;
-        const { sideBySide } = await import('./side-by-side.js');
-        const { file, shown } = exerciseFile(ws, lesson);
-        const mine = readOrNull(file) ?? '';
-        const reference = readFileSync(path.join(ROOT, lesson.solution), 'utf8');
-        return show(sideBySide({ title: `yours: ${shown}`, text: mine }, { title: `reference: ${lesson.solution}`, text: reference }, size().columns - 1));
-      }
+      case 'explainer':
+        return lesson && show(await explainerText(lesson, size().columns));
+      case 'solution':
+        return lesson && show(await comparisonText(ws, lesson, size().columns));
       case 'list':
         return listLessons();
       case 'reset':
@@ -207,12 +196,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     let picked;
     await lend(async () => {
       process.stdout.write(clearScreen());
-      const done = doneLessons(ws);
-      const choices = course.lessons.map((l) => ({
-        name: l.id,
-        message: `${done[l.id] ? '✓' : '✗'} ${l.id} · ${l.title}${l === view.lesson ? '  (current)' : ''}`,
-      }));
-      picked = await choose({ message: `${Object.keys(done).filter((id) => course.lessons.some((l) => l.id === id)).length} of ${course.lessons.length} lessons done. Open which?`, choices, initial: Math.max(0, view.lesson?.index ?? 0) });
+      picked = await choose(lessonMenu(course, doneLessons(ws), view.lesson));
     });
     const lesson = course.lessons.find((l) => l.id === picked);
     if (lesson && lesson !== view.lesson) open(lesson);
@@ -229,11 +213,10 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     });
     if (!yes) return draw();
     try {
-      const { backup, unchanged } = resetExercise(lesson, { file, stateDir: ws.stateDir });
-      view.notice = unchanged ? [`${shown} is already the original stub: nothing to reset.`] : [`${bold('Reset.')} ${shown} is the original stub again.${backup ? ` Your version is saved as ${bold(displayPath(backup))}.` : ''}`];
+      view.notice = [resetNotice(shown, resetExercise(lesson, { file, stateDir: ws.stateDir }))];
       view.hint = 0;
     } catch (err) {
-      view.notice = [yellow(`Nothing was reset: ${/** @type {Error} */ (err).message}`)];
+      view.notice = [resetNotice(shown, /** @type {Error} */ (err))];
     }
     draw();
     if (manual) void check();

@@ -10,10 +10,12 @@ const quote = (/** @type {string} */ s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * @param {string[]} args  CLI arguments, e.g. ['learn', '--exercises', dir]
- * @param {{ env?: Record<string, string>, cols?: number, rows?: number }} [options]
+ * @param {{ env?: Record<string, string>, cols?: number, rows?: number, npm?: boolean }} [options]
+ *   npm: start it as a learner does, `npm run <command> -- <args>`
  */
-export function startInPty(args, { env = {}, cols = 100, rows = 40 } = {}) {
-  const command = `stty cols ${cols} rows ${rows}; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`;
+export function startInPty(args, { env = {}, cols = 100, rows = 40, npm = false } = {}) {
+  const argv = npm ? ['npm', 'run', '--silent', args[0], '--', ...args.slice(1)] : [process.execPath, CLI, ...args];
+  const command = `stty cols ${cols} rows ${rows}; exec ${argv.map(quote).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1', FORCE_COLOR: '0', CI: '', ...env },
