@@ -37,7 +37,7 @@ const readOrNull = (file) => {
  */
 export function runLearn({ course, start, ws, manual, checker = coldChecker({ exercisesDir: ws.exercisesDir }) }) {
   /** @type {import('./screen.js').View} */
-  const view = { course, lesson: undefined, done: doneLessons(ws), file: '', manual, verdict: { checking: false }, types: undefined, hint: 0, notice: [] };
+  const view = { course, lesson: undefined, done: doneLessons(ws), file: '', manual, verdict: { checking: false }, types: undefined, hint: 0, notice: [], records: ws.records };
   let generation = 0; // bumps when the lesson changes: results for an older one are dropped
   let checking = false;
   let pending = false; // a check was asked for while one ran or the terminal was lent out

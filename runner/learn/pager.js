@@ -3,9 +3,14 @@
 // When no pager can run, the text is printed and the caller waits for a key.
 import { spawn } from 'node:child_process';
 
-/** @param {NodeJS.ProcessEnv} [env] @returns {string | undefined} */
+/**
+ * The pager to use; undefined for none. A dumb terminal (an editor's shell buffer) gets none
+ * unless PAGER names one: less would only complain that the terminal is not fully functional.
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {string | undefined}
+ */
 export function pagerCommand(env = process.env) {
-  if (env.PAGER === undefined) return 'less -R';
+  if (env.PAGER === undefined) return env.TERM === 'dumb' ? undefined : 'less -R';
   const pager = env.PAGER.trim();
   return pager === '' || pager === 'cat' ? undefined : pager;
 }

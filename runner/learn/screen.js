@@ -1,7 +1,7 @@
 // learn's screen: a pure function of what learn knows, so it is easy to test and to redraw.
 // Title, summary and the file to edit at the top, the keys at the bottom; the verdict gets the
 // rows in between and is cut, with a note, when the terminal is too short for all of it.
-import { FAIL, PASS, bold, cyan, dim, yellow } from '../report/style.js';
+import { FAIL, PASS, bold, cyan, dim, useColor, yellow } from '../report/style.js';
 import { countChecks, formatLesson } from '../report/verify-report.js';
 import { keyLegend } from './keys.js';
 import { shortId } from './state.js';
@@ -23,9 +23,13 @@ import { truncate, wrapText } from './text.js';
  * @property {TypeReport | undefined} types
  * @property {number} hint                  how many hints were asked for (the last is shown)
  * @property {string[]} notice              one-off messages (a reset's backup, an error)
+ * @property {boolean} records              whether a pass is recorded as progress (not for another folder)
  */
 
 const MAX_TYPE_ERRORS = 4;
+
+/** `code` in a hint: coloured like the explainer's inline code; backticks kept without colour. */
+const inlineCode = (/** @type {string} */ text) => (useColor ? text.replace(/`([^`]+)`/g, (_, code) => yellow(code)) : text);
 
 /** @param {View} v */
 export function keyContext(v) {
@@ -61,7 +65,7 @@ function verdictLines(v) {
     if (verdict.result.state === 'passed') {
       out.push(`${PASS} ${bold(`All ${total} checks pass.`)} ${when}`, '');
       const next = v.course.lessons[lesson.index + 1];
-      out.push(`${bold('Lesson passed and recorded.')} Press ${bold('s')} to compare your file with the reference solution,`);
+      out.push(`${bold(v.records ? 'Lesson passed and recorded.' : 'Lesson passed.')} Press ${bold('s')} to compare your file with the reference solution,`);
       out.push(next ? `or ${bold('n')} when you are ready for ${bold(next.id)} · ${next.title}.` : `or ${bold('n')} to finish the course.`);
     } else {
       out.push(`${FAIL} ${total ? `${passed} of ${total} checks pass.` : 'The checks could not run.'} ${when}`);
@@ -99,7 +103,7 @@ export function renderScreen(v, { columns, rows }) {
     if (v.hint > 0) {
       const n = Math.min(v.hint, lesson.hints.length);
       const more = n < lesson.hints.length ? dim(' (h: the next one)') : dim(' (the last one)');
-      bottom.push('', ...wrapText(`${yellow(`Hint ${n} of ${lesson.hints.length}:`)} ${lesson.hints[n - 1]}${more}`, width).split('\n'));
+      bottom.push('', ...wrapText(`${yellow(`Hint ${n} of ${lesson.hints.length}:`)} ${inlineCode(lesson.hints[n - 1])}${more}`, width).split('\n'));
     }
   }
   for (const line of v.notice) bottom.push('', ...wrapText(line, width).split('\n'));

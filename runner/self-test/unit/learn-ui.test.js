@@ -106,7 +106,7 @@ const result = (/** @type {'passed' | 'failed'} */ state, n = 2) => ({
   checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, lesson: a.id, task: 'Task 1: f()', name: `check ${i}`, fullName: `check ${i}`, state: state === 'passed' || i > 0 ? 'passed' : 'failed', failure: state === 'passed' || i > 0 ? undefined : { kind: 'assertion', message: 'the reply was wrong', expected: '"A"', actual: '"a"', hint: 'upper-case it' }, logs: [], durationMs: 1 })),
 });
 /** @returns {import('../../learn/screen.js').View} */
-const view = (/** @type {any} */ over = {}) => ({ course, lesson: a, done: {}, file: 'exercises/01-a.ts', manual: false, verdict: { checking: false }, types: undefined, hint: 0, notice: [], ...over });
+const view = (/** @type {any} */ over = {}) => ({ course, lesson: a, done: {}, file: 'exercises/01-a.ts', manual: false, verdict: { checking: false }, types: undefined, hint: 0, notice: [], records: true, ...over });
 
 describe('the learn screen', () => {
   test('title, summary, file, verdict with expected/got/hint, keys; solution only after a pass', () => {
@@ -153,11 +153,13 @@ describe('keys', () => {
   });
 });
 
-test('the pager is $PAGER, else less -R; empty or cat means none (as with git)', () => {
+test('the pager is $PAGER, else less -R; empty or cat means none (as with git), and so does a dumb terminal', () => {
   expect(pagerCommand({})).toBe('less -R');
   expect(pagerCommand({ PAGER: 'most' })).toBe('most');
   expect(pagerCommand({ PAGER: '' })).toBeUndefined();
   expect(pagerCommand({ PAGER: 'cat' })).toBeUndefined();
+  expect(pagerCommand({ TERM: 'dumb' })).toBeUndefined();
+  expect(pagerCommand({ TERM: 'dumb', PAGER: 'most' })).toBe('most');
 });
 
 test('CI counts as set unless empty, 0 or false', () => {
