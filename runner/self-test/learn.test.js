@@ -107,7 +107,7 @@ test('learn: a save is checked, the pass is recorded and shown, n moves on only 
   expect(realState(), 'learn changed the checkout\'s exercises/ or .netlings/').toBe(before);
 });
 
-test('learn: the explainer opens in less at its top and q comes back; Ctrl+C quits cleanly', async () => {
+test('learn: the explainer (printed, or in less from its top), the lesson menu, Ctrl+C quits cleanly', async () => {
   const ws = workspace();
   const app = startInPty(['learn', first.id, '--exercises', ws.dir, '--manual'], { env: { NETLINGS_STATE_DIR: ws.state, PAGER: '' } });
   try {
@@ -120,6 +120,13 @@ test('learn: the explainer opens in less at its top and q comes back; Ctrl+C qui
     expect(screen).not.toMatch(/^#{1,6} /m);
     app.send('q');
     await app.waitFor(/press r to check it/, 'the lesson screen again');
+    // The lesson menu: every lesson, the current one marked; Enter opens it.
+    app.send('l');
+    screen = await app.waitFor(/Open which\?/, 'the lesson menu');
+    expect(screen).toMatch(new RegExp(`✗ ${first.id} · .*\\(current\\)`));
+    for (const lesson of course.lessons) expect(screen).toContain(lesson.id);
+    app.send('\r');
+    await app.waitFor(/press r to check it/, 'the lesson screen after the menu');
     app.send('\u0003');
     expect(await app.exited).toBe(0);
     screen = app.screen();
