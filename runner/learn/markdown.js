@@ -16,19 +16,25 @@ const CODE_INDENT = 4;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /**
- * Column widths for a table no wider than `width`: natural widths when they fit, otherwise the
- * widest columns shrink (cli-table3 then wraps their cells).
+ * Column widths for a table no wider than `width`: natural widths when they fit; otherwise each
+ * column keeps its longest word (an error code or an identifier stays whole; cli-table3 wraps
+ * the rest at spaces) and the room left is shared in proportion to what each column still wants.
  * @param {number[]} natural  widest cell text per column
  * @param {number} width
+ * @param {number[]} [words]  longest word per column
  */
-export function fitColumns(natural, width) {
+export function fitColumns(natural, width, words = natural.map(() => 0)) {
   const room = Math.max(natural.length * 6, width - (natural.length * 3 + 1)); // borders and padding
-  const widths = [...natural];
-  while (widths.reduce((a, b) => a + b, 0) > room) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest] <= 6) break;
-    widths[widest]--;
+  const sum = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0);
+  if (sum(natural) <= room) return natural.map((w) => w + 2);
+  let widths = natural.map((n, i) => Math.min(n, Math.max(words[i], 6)));
+  if (sum(widths) < room) {
+    const want = natural.map((n, i) => n - widths[i]);
+    const extra = room - sum(widths);
+    widths = widths.map((w, i) => w + Math.floor((extra * want[i]) / sum(want)));
   }
+  // Words too long for any fair share: the widest columns give way (cli-table3 cuts with …).
+  while (sum(widths) > room && Math.max(...widths) > 6) widths[widths.indexOf(Math.max(...widths))]--;
   return widths.map((w) => w + 2);
 }
 
@@ -88,15 +94,20 @@ export function createMarkdownRenderer({ width, color = useColor }) {
     const href = this.o.href(token.href);
     return this.o.link(text && stripAnsi(text) !== token.href ? `${text} (${href})` : href);
   };
+  // An HTML comment is a note to authors, not text for the learner.
+  r.html = function (/** @type {any} */ token) {
+    return /^\s*<!--[\s\S]*-->\s*$/.test(token.text ?? token) ? '' : base.html.call(this, token);
+  };
   r.hr = function () {
     return `${this.o.hr('─'.repeat(Math.max(1, room())))}\n\n`;
   };
   /** @this {any} */
   r.table = function (/** @type {any} */ token) {
     const rows = [token.header, ...token.rows];
-    const natural = token.header.map((/** @type {unknown} */ _, /** @type {number} */ col) =>
-      Math.max(...rows.map((row) => visibleLength(this.transform(this.parser.parseInline(row[col].tokens))))));
-    this.tableSettings = { colWidths: fitColumns(natural, room()), wordWrap: true, wrapOnWordBoundary: true, ...(color ? {} : { style: { head: [], border: [] } }) };
+    const cells = token.header.map((/** @type {unknown} */ _, /** @type {number} */ col) => rows.map((row) => stripAnsi(this.transform(this.parser.parseInline(row[col].tokens)))));
+    const natural = cells.map((/** @type {string[]} */ column) => Math.max(...column.map(visibleLength)));
+    const words = cells.map((/** @type {string[]} */ column) => Math.max(...column.flatMap((c) => c.split(/\s+/)).map(visibleLength)));
+    this.tableSettings = { colWidths: fitColumns(natural, room(), words), wordWrap: true, wrapOnWordBoundary: true, ...(color ? {} : { style: { head: [], border: [] } }) };
     return base.table.call(this, token);
   };
 

@@ -74,10 +74,16 @@ describe('markdown for the terminal', () => {
     expect(plain).toMatch(/^A section\n─────────$/m);
   });
 
-  test('table columns shrink to fit', () => {
+  test('table columns shrink to fit, keeping each column\'s longest word whole', () => {
     expect(fitColumns([4, 10], 80)).toEqual([6, 12]);
     const widths = fitColumns([10, 200], 60);
     expect(widths.reduce((a, b) => a + b, 0) + 3).toBeLessThanOrEqual(60);
+    const [code] = fitColumns([60, 90, 60], 80, [31, 13, 12]);
+    expect(code - 2).toBeGreaterThanOrEqual(31);
+  });
+
+  test('an HTML comment is not shown', () => {
+    expect(createMarkdownRenderer({ width: 60, color: false })('Text <!-- note --> more\n\n<!-- block note -->\n')).toBe('Text  more\n');
   });
 });
 
