@@ -73,9 +73,11 @@ test('learn: a save is checked, the pass is recorded and shown, n moves on only 
     await app.waitFor(new RegExp(`Hint 1 of ${first.hints.length}`), 'the first hint');
 
     // Learner code that hangs: the hang is reported, and the next save is checked as usual.
+    // It has a type error too, which TypeScript names next to the verdict.
     const solution = readFileSync(path.join(ROOT, first.solution), 'utf8');
-    saveByRename(ws.file, `export * from ${JSON.stringify(path.join(ROOT, first.solution))};\nfor (;;) {}\n`);
+    saveByRename(ws.file, `export * from ${JSON.stringify(path.join(ROOT, first.solution))};\nconst wrong: number = 'text';\nfor (;;) {}\n`);
     await app.waitFor(/did not finish within/, 'the hang message');
+    await app.waitFor(/TypeScript found 1 problem[^]*2:7\s+Type 'string' is not assignable to type 'number'/, 'TypeScript\'s error for the file');
 
     const saved = Date.now();
     saveByRename(ws.file, solution);

@@ -39,6 +39,12 @@ export function startInPty(args, { env = {}, cols = 100, rows = 40, npm = false 
   });
   /** @type {Promise<number | null>} */
   const exited = new Promise((resolve) => {
+    child.on('error', (err) => {
+      output += `\ncould not start util-linux "script", which gives the CLI a pseudo-terminal: ${err.message}`;
+      exitCode = null;
+      resolve(null);
+      poke();
+    });
     child.on('exit', (code) => {
       exitCode = code;
       resolve(code);
