@@ -102,9 +102,11 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     const started = Date.now();
     /** @type {import('../engine/run-checks.js').LessonResult} */
     let result;
+    let ran = true;
     try {
       result = await checker.check(lesson);
     } catch (err) {
+      ran = false; // the runner failed, not the learner: their progress stays as it was
       const failure = { kind: 'internal', message: `the checks could not run: ${/** @type {Error} */ (err).message}`, hint: 'Press r to try again; if it keeps happening, run npm run verify in another terminal and report what it says.' };
       result = { id: lesson.id, state: 'failed', checks: [], errors: [failure] };
     }
@@ -115,8 +117,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
       if (gen === generation || pending) void check();
       return;
     }
-    const passed = result.state === 'passed';
-    record(ws, lesson, passed);
+    if (ran) record(ws, lesson, result.state === 'passed');
     view.done = doneLessons(ws);
     view.verdict = { result, checking: false, ms: Date.now() - started, at: new Date() };
     draw();
