@@ -2,7 +2,6 @@
 // TypeScript's report, a resize), one View, one draw. A check runs at a time; a save during a
 // check makes that result stale, so it is dropped and the file is checked again: what is on
 // screen always belongs to the file as it is now.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dim } from '../report/style.js';
 import { coldChecker } from './checker.js';
@@ -10,9 +9,9 @@ import { actionFor } from './keys.js';
 import { page } from './pager.js';
 import { choose, confirm } from './prompts.js';
 import { keyContext, renderScreen } from './screen.js';
-import { displayPath, doneLessons, exerciseFile, firstUnfinished, record, shortId } from './state.js';
+import { displayPath, doneLessons, exerciseFile, firstUnfinished, readText, record, shortId } from './state.js';
 import { resetExercise } from './stubs.js';
-import { clearScreen, keyboard, size } from './terminal.js';
+import { anyKey, clearScreen, keyboard, size } from './terminal.js';
 import { startTypeChecker } from './typescript.js';
 import { comparisonText, explainerText, lessonMenu, resetNotice } from './views.js';
 import { watchForChanges } from './watch.js';
@@ -21,15 +20,6 @@ import { watchForChanges } from './watch.js';
 /** @typedef {import('../core/course.js').Lesson} Lesson */
 /** @typedef {import('./state.js').Workspace} Workspace */
 /** @typedef {import('./checker.js').Checker} Checker */
-
-/** @param {string} file */
-const readOrNull = (file) => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 /**
  * @param {{ course: Course, start: Lesson | undefined, ws: Workspace, manual: boolean, checker?: Checker }} options
@@ -76,7 +66,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     view.file = shown;
     if (!manual) {
       watcher = watchForChanges(file, () => {
-        const now = readOrNull(file);
+        const now = readText(file);
         if (now !== lastChecked) void check();
       });
     }
@@ -95,7 +85,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     pending = false;
     const gen = generation;
     const { file } = exerciseFile(ws, lesson);
-    lastChecked = readOrNull(file);
+    lastChecked = readText(file);
     view.verdict = { ...view.verdict, checking: true };
     draw();
     types.check(file);
@@ -113,7 +103,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     checking = false;
     if (closed) return;
     // Another lesson, or a file that changed while it was being checked: this verdict is stale.
-    if (gen !== generation || pending || readOrNull(file) !== lastChecked) {
+    if (gen !== generation || pending || readText(file) !== lastChecked) {
       if (gen === generation || pending) void check();
       return;
     }
@@ -221,16 +211,6 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     }
     draw();
     if (manual) void check();
-  }
-
-  function anyKey() {
-    return new Promise((resolve) => {
-      const once = keyboard(() => {
-        once.stop();
-        resolve(undefined);
-      });
-      once.start();
-    });
   }
 
   function quit() {

@@ -1,5 +1,6 @@
 // Where learn keeps its state and reads the learner's files, and what "the current lesson" is.
 // Shared by learn, list, reset and solution so that they all agree.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { STATE_DIR, readProgress, recordResults } from '../core/progress.js';
@@ -77,3 +78,12 @@ export function firstUnfinished(course, done) {
 
 /** `01`, as the learner types it in commands. @param {Lesson} lesson */
 export const shortId = (lesson) => String(lesson.number).padStart(2, '0');
+
+/** A file's text, or null when it cannot be read (a learner may delete or rename it). @param {string} file */
+export function readText(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -61,3 +61,14 @@ export function keyboard(onKey) {
     restore,
   };
 }
+
+/** Resolves at the next key press (after text printed without a pager). */
+export function anyKey() {
+  return new Promise((resolve) => {
+    const once = keyboard(() => {
+      once.stop();
+      resolve(undefined);
+    });
+    once.start();
+  });
+}

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { bold, yellow } from '../report/style.js';
-import { displayPath, exerciseFile } from './state.js';
+import { displayPath, exerciseFile, readText } from './state.js';
 
 /** @typedef {import('../core/course.js').Course} Course */
 /** @typedef {import('../core/course.js').Lesson} Lesson */
@@ -38,12 +38,7 @@ export async function explainerText(lesson, columns) {
 export async function comparisonText(ws, lesson, columns) {
   const { sideBySide } = await import('./side-by-side.js');
   const { file, shown } = exerciseFile(ws, lesson);
-  let mine;
-  try {
-    mine = readFileSync(file, 'utf8');
-  } catch {
-    mine = '(the file is missing)';
-  }
+  const mine = readText(file) ?? '(the file is missing)';
   const reference = readFileSync(path.join(ROOT, lesson.solution), 'utf8');
   return sideBySide({ title: `yours: ${shown}`, text: mine }, { title: `reference: ${lesson.solution}`, text: reference }, columns - 1);
 }
