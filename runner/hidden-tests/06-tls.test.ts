@@ -94,7 +94,8 @@ function pkiOf(name: string): Promise<Made> {
 async function make(name: string): Promise<Made> {
   const reply = lesson.call('createPki', name).catch((err: unknown) => todoOrRethrow('createPki', lesson.file, err));
   // RSA keys (selfsigned's default) take a while to generate on a busy machine.
-  const raw = (await within(Promise.resolve(reply), `createPki(${show(name)}) to resolve`, { ms: 10_000, hint: HINT.keys })) as Pki;
+  // One description for every name: after one timeout, later waits in this file are short.
+  const raw = (await within(Promise.resolve(reply), 'createPki() to resolve with the PKI', { ms: 10_000, hint: `Resolve the promise once all three certificates are made (with await, or resolve()). ${HINT.keys}` })) as Pki;
   const parts = {} as Record<'ca' | 'server' | 'client', X509Certificate>;
   for (const part of ['ca', 'server', 'client'] as const) {
     const c = (raw as unknown as Record<string, Partial<Credentials> | undefined>)?.[part];
