@@ -13,6 +13,9 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, learnerConnectionsClosed, learnerSocketErrors, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
+export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
+export { signatureAlgorithm } from './x509.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
