@@ -4,13 +4,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
+import { stopLabellingLogs } from './log-label.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
 export { step } from './watchdog.ts';
 export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
-export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
+export { HOST, Peer, closeServer, closedPort, connect, learnerConnectionsClosed, learnerSocketErrors, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
 export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
 export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
@@ -22,6 +23,7 @@ beforeEach(() => {
   takePendingCrash(); // nothing from an earlier check may be blamed on this one
 });
 afterEach(async () => {
+  stopLabellingLogs();
   await closeProxies();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains
