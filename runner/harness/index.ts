@@ -5,13 +5,14 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
 import { closeHandoffServers, closeWorker } from './handoff.ts';
+import { stopLabellingLogs } from './log-label.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
 export { step } from './watchdog.ts';
 export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
-export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
+export { HOST, Peer, closeServer, closedPort, connect, learnerConnectionsClosed, learnerSocketErrors, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
 export { ServerProbe, adoptServer, probeServer, type ServerSide } from './server-probe.ts';
 export { attemptConnect, type ConnectAttempt } from './connect-attempt.ts';
@@ -22,6 +23,9 @@ export { injected, type Injected, type InjectedCall } from './injected.ts';
 export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
 export { BulkClient, connectBulk } from './bulk-client.ts';
 export { hasIpv6Loopback } from './ipv6.ts';
+export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
+export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
+export { signatureAlgorithm } from './x509.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
@@ -30,6 +34,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   closeHandoffServers(); // before closeEverything, which would wait for them: see handoff.ts
+  stopLabellingLogs();
   await closeProxies();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains
