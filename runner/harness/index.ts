@@ -1,9 +1,10 @@
 // The shared harness every lesson's hidden tests import. A lesson's test says WHAT to check;
 // loading the learner's file, deadlines, sockets and clean-up live here.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
+import { closeHandoffServers, closeWorker } from './handoff.ts';
 import { stopLabellingLogs } from './log-label.ts';
 import { takePendingCrash } from './wait.ts';
 
@@ -13,6 +14,15 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, learnerConnectionsClosed, learnerSocketErrors, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export { ServerProbe, adoptServer, probeServer, type ServerSide } from './server-probe.ts';
+export { attemptConnect, type ConnectAttempt } from './connect-attempt.ts';
+export { roundTrip } from './round-trip.ts';
+export { callLearner, callMethod, watchSettle, withHint, type Settled } from './learner-call.ts';
+export { expectAllBytesThenEnd } from './expect-bytes.ts';
+export { injected, type Injected, type InjectedCall } from './injected.ts';
+export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
+export { BulkClient, connectBulk } from './bulk-client.ts';
+export { hasIpv6Loopback } from './ipv6.ts';
 export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
 export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
 export { signatureAlgorithm } from './x509.ts';
@@ -23,6 +33,7 @@ beforeEach(() => {
   takePendingCrash(); // nothing from an earlier check may be blamed on this one
 });
 afterEach(async () => {
+  closeHandoffServers(); // before closeEverything, which would wait for them: see handoff.ts
   stopLabellingLogs();
   await closeProxies();
   await closeEverything();
@@ -30,3 +41,4 @@ afterEach(async () => {
   const crash = takePendingCrash();
   if (crash) throw crash;
 });
+afterAll(closeWorker);
