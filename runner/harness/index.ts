@@ -12,6 +12,8 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export { RawHttp, type RawResponse } from './http.ts';
+export { curlInstalled, fetchFrom, keepAliveAgent, nodeRequest, runCurl, type ClientResponse } from './http-clients.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
