@@ -81,11 +81,17 @@ function parseResponse(bytes: Buffer): Parse {
 export class RawHttp extends EventEmitter {
   private received = Buffer.alloc(0);
   private cursor = 0;
+  /** Complete responses read so far. */
+  responses = 0;
   ended = false;
   closed = false;
   error: NodeJS.ErrnoException | undefined;
 
-  constructor(readonly socket: net.Socket) {
+  constructor(
+    readonly socket: net.Socket,
+    /** The hint for a server that ends the connection cleanly between two responses. */
+    private readonly whenClosed?: string,
+  ) {
     super();
     openSockets.add(socket);
     socket.on('data', (chunk: Buffer) => {
@@ -102,9 +108,9 @@ export class RawHttp extends EventEmitter {
   }
 
   /** Connects to the learner's server on 127.0.0.1:`port`. */
-  static async open(port: number): Promise<RawHttp> {
+  static async open(port: number, { whenClosed }: { whenClosed?: string } = {}): Promise<RawHttp> {
     const socket = net.connect(port, HOST);
-    const conn = new RawHttp(socket);
+    const conn = new RawHttp(socket, whenClosed);
     await within(Promise.race([once(socket, 'connect'), once(socket, 'error').then(([e]) => Promise.reject(e))]), 'your server to accept the connection');
     return conn;
   }
@@ -162,10 +168,17 @@ export class RawHttp extends EventEmitter {
       { hint, detail: () => this.state() },
     );
     if (result === 'short') {
-      fail({ message: `your server closed the connection before it finished sending ${what}`, expected: 'a complete response: status line, headers, empty line, Content-Length bytes of body', actual: this.state(), hint });
+      const between = this.responses > 0 && this.unread.length === 0 && !this.error;
+      fail({
+        message: between ? `your server ended the connection after the previous response, before sending ${what}` : `your server closed the connection before it finished sending ${what}`,
+        expected: 'a complete response: status line, headers, empty line, Content-Length bytes of body',
+        actual: this.state(),
+        hint: (between && this.whenClosed) || hint,
+      });
     }
     if ('problem' in result) fail({ message: `${what}: ${result.problem}`, expected: result.expected, actual: result.actual, hint: result.hint });
     this.cursor += result.size;
+    this.responses++;
     return result.ok;
   }
 

@@ -57,6 +57,9 @@ async function start(answer: (req: HttpRequest) => HttpResponse = (req) => ({ st
   return { port, calls };
 }
 
+/** A raw connection to the learner's server. */
+const open = (port: number) => RawHttp.open(port, { whenClosed: HINT.keepAlive });
+
 /** A request as raw text: the request line, headers, the empty line, the body. */
 function request(line: string, headers: string[] = ['Host: example.test'], body = '', eol = '\r\n'): string {
   return [line, ...headers, ''].join(eol) + eol + body;
@@ -139,25 +142,27 @@ describe('Task 1: createHttpServer(), judged by real clients', () => {
 describe('Task 1: createHttpServer(), reading requests', () => {
   test('hands the method, target, version, lower-case names and trimmed values to the handler [1.3, 1.4, 1.6]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
-    await conn.send(request('PUT /items/42?x=1&y=%20 HTTP/1.1', ['Host: example.test:8080', 'X-Mixed-CASE:   spaced value \t ', 'X-Empty:', 'Accept:*/*']));
+    const conn = await open(port);
+    await conn.send(request('PUT /items/42?x=1&y=%20 HTTP/1.1', ['Host: example.test:8080', 'X-Mixed-CASE:   Spaced Value \t ', 'X-Empty:', 'Accept:*/*']));
     await conn.response('the response to "PUT /items/42?x=1&y=%20"', HINT.complete);
     const got = calls[0];
     expectEqual(`${got.method} ${got.target} ${got.version}`, 'PUT /items/42?x=1&y=%20 HTTP/1.1', 'method, target and version as the handler got them', 'Split the request line at its two spaces and pass the three parts as they are.');
-    const want = { host: 'example.test:8080', 'x-mixed-case': 'spaced value', 'x-empty': '', accept: '*/*' };
+    const want = { host: 'example.test:8080', 'x-mixed-case': 'Spaced Value', 'x-empty': '', accept: '*/*' };
     const seen = sorted(got.headers);
     const hint = /[A-Z]/.test(Object.keys(got.headers ?? {}).join(''))
       ? 'Header names are case-insensitive: lower-case them (name.toLowerCase()) before handing them over.'
       : got.headers?.host === 'example.test'
         ? 'Split a header line at its FIRST ":" only: the value may contain colons (a host with a port).'
-        : 'Take the name before the first ":", trim spaces and tabs from both ends of the value (it may be empty), and keep every header.';
+        : got.headers?.['x-mixed-case'] === 'spaced value'
+          ? 'Lower-case the names only: values keep their case.'
+          : 'Take the name before the first ":", trim spaces and tabs from both ends of the value (it may be empty), and keep every header.';
     expectEqual(seen, sorted(want), 'the headers the handler got', hint);
     expectEqual(got.body instanceof Buffer ? `Buffer(${got.body.length})` : typeof got.body, 'Buffer(0)', 'the body the handler got for a request without one', 'Without Content-Length the body is empty: pass Buffer.alloc(0).');
   });
 
   test('joins the values of a repeated header with ", " [1.4]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET / HTTP/1.1', ['Host: x', 'Accept: text/plain', 'accept: text/html', 'ACCEPT: */*']));
     await conn.response('the response to a request with three Accept headers', HINT.complete);
     expectEqual(calls[0]?.headers.accept ?? '(none)', 'text/plain, text/html, */*', 'the accept header the handler got', 'When a name was seen already, append ", " and the new value instead of replacing it.');
@@ -165,7 +170,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('reads a request that arrives one byte per chunk [1.1, 1.2]', async () => {
     const { port, calls } = await start((req) => ({ status: 200, body: req.body }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     const body = Buffer.from('héllo, wörld');
     await conn.sendInPieces(Buffer.concat([Buffer.from(request('POST /split HTTP/1.1', ['Host: x', `Content-Length: ${body.length}`])), body]), 1);
     const res = await conn.response('the response to a request sent one byte per chunk', HINT.complete);
@@ -174,7 +179,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('accepts a bare "\\n" as a line end, also mixed with "\\r\\n" [1.2]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send('GET /bare HTTP/1.1\nHost: x\nX-A: 1\r\nX-B: 2\n\n');
     await conn.response('the response to a request whose lines end with a bare "\\n"', 'Split lines at "\\n" and drop a "\\r" right before it: the head ends at the first empty line, "\\r\\n" or "\\n".');
     expectEqual(sorted(calls[0]?.headers), sorted({ host: 'x', 'x-a': '1', 'x-b': '2' }), 'the headers the handler got', 'Drop the "\\r" before a "\\n", and only that one.');
@@ -187,7 +192,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
       ['GET / HTTP/1.1\r\nX-A: a\r\r\n\r\n', 'a header line ending in "\\r\\r\\n"'],
       ['GET /\r HTTP/1.1\r\n\r\n', 'a request line with a "\\r" inside'],
     ]) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(raw + request('GET /next HTTP/1.1'));
       await expectRefused(conn, calls, 400, `${show(raw)} (${what})`, 'A "\\r" may only come right before "\\n". Anywhere else it makes the request malformed: trimming it away (String.trim() does) hides the problem.');
     }
@@ -196,7 +201,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
   test('answers 400 to a malformed request line, then ends the connection [1.3, 1.11]', async () => {
     const { port, calls } = await start();
     for (const line of ['GET /  HTTP/1.1', 'GET  / HTTP/1.1', ' GET / HTTP/1.1', 'GET / HTTP/1.1 ', 'GET\t/ HTTP/1.1', 'get / HTTP/1.1', 'G-T / HTTP/1.1', 'GET / http/1.1', 'GET / HTTP/2.0', 'GET / HTTP/1.10', 'GET / HTTP/1', 'GET /', '/ HTTP/1.1', 'GET / HTTP/1.1 extra']) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request(line, ['Host: x']) + request('GET /next HTTP/1.1'));
       await expectRefused(conn, calls, 400, `the request line ${show(line)}`, HINT.malformed);
     }
@@ -205,7 +210,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
   test('answers 400 to a malformed header line [1.4, 1.11]', async () => {
     const { port, calls } = await start();
     for (const header of ['NoColonHere', ': no-name', 'Bad Name: x', 'Name : x', 'Name\t: x', ' Folded: x', '\tTabbed: x']) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request('GET / HTTP/1.1', ['Host: x', header]) + request('GET /next HTTP/1.1'));
       await expectRefused(conn, calls, 400, `the header line ${show(header)}`, 'A header line is a name (not empty, no spaces or tabs), ":", then the value. Anything else is malformed: answer 400.');
     }
@@ -214,7 +219,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
   test('answers 400 to a Content-Length that is not plain digits [1.5, 1.11]', async () => {
     const { port, calls } = await start();
     for (const lines of [['Content-Length: -1'], ['Content-Length: 1e1'], ['Content-Length: 0x10'], ['Content-Length: 12abc'], ['Content-Length: +5'], ['Content-Length: 1.0'], ['Content-Length:'], ['Content-Length:  '], ['Content-Length: 5', 'Content-Length: 5']]) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request('POST / HTTP/1.1', ['Host: x', ...lines], 'hello0123456789'));
       await expectRefused(conn, calls, 400, `a request with ${lines.map((l) => show(l)).join(' and ')}`, 'Accept a Content-Length only when its value is one or more digits 0-9 (/^\\d+$/): Number() and parseInt() accept "", "0x10", "1e1" or "12abc".');
     }
@@ -222,7 +227,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('reads exactly Content-Length bytes of body, in this chunk or later ones [1.5, 1.6]', async () => {
     const { port, calls } = await start((req) => ({ status: 200, body: req.body }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     // Leading zeros and spaces around the value are fine; the next request starts right after.
     await conn.send(request('POST /a HTTP/1.1', ['Host: x', 'Content-Length:  007 '], 'abcdefg') + request('GET /b HTTP/1.1'));
     expectEqual((await conn.response('the response to POST /a (Content-Length "007")', HINT.pipeline)).text, 'abcdefg', 'the body echoed for POST /a', HINT.bytes);
@@ -240,7 +245,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('without Content-Length the body is empty: what follows is the next request [1.5, 1.9]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('POST /a HTTP/1.1') + request('GET /b HTTP/1.1'));
     await conn.response('the response to POST /a', HINT.complete);
     await conn.response('the response to GET /b, which came right after POST /a (no body)', HINT.pipeline);
@@ -250,7 +255,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
   test('answers 501 to a request with Transfer-Encoding, then ends the connection [1.5, 1.11]', async () => {
     const { port, calls } = await start();
     for (const header of ['Transfer-Encoding: chunked', 'TRANSFER-ENCODING: gzip, chunked']) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request('POST /upload HTTP/1.1', ['Host: x', header], '5\r\nhello\r\n0\r\n\r\n'));
       await expectRefused(conn, calls, 501, `a request with ${show(header)}`, 'Look for a transfer-encoding header (any case) once the head is parsed, and answer 501 with "Connection: close".');
     }
@@ -260,14 +265,14 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 describe('Task 1: createHttpServer(), limits', () => {
   test('answers 413 to a Content-Length over 1 MiB at once, without waiting for the body [1.12]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('POST /big HTTP/1.1', ['Host: x', 'Content-Length: 1048577']));
     await expectRefused(conn, calls, 413, 'a request announcing 1048577 bytes of body (none sent)', 'Right after parsing the head, compare Content-Length with 1048576 and answer 413: never wait for (or buffer) a body that is too big.');
   });
 
   test('takes a body of exactly 1 MiB [1.12]', async () => {
     const { port, calls } = await start((req) => ({ status: 200, body: String(req.body.length) }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     const body = Buffer.alloc(1048576, 'x');
     await conn.send(Buffer.concat([Buffer.from(request('POST /big HTTP/1.1', ['Host: x', 'Content-Length: 1048576'])), body]));
     const res = await conn.response('the response to a request with a body of exactly 1048576 bytes', 'The limit is "over 1048576": a body of exactly 1 MiB is fine. Limit the head to 8192 bytes, not the whole buffer.');
@@ -279,10 +284,10 @@ describe('Task 1: createHttpServer(), limits', () => {
   test('answers 431 as soon as more than 8192 bytes of head arrived [1.12]', async () => {
     const { port, calls } = await start();
     const start8193 = request('GET / HTTP/1.1', ['Host: x']).slice(0, -2); // no empty line yet
-    const open = await RawHttp.open(port);
-    await open.send(start8193 + `X-Filler: ${'a'.repeat(8193 - start8193.length - 10)}`);
-    await expectRefused(open, calls, 431, 'a head that reached 8193 bytes without its empty line', 'Check the size while the head is still arriving: once more than 8192 bytes are buffered without the empty line, answer 431 straight away.');
-    const complete = await RawHttp.open(port);
+    const unfinished = await open(port);
+    await unfinished.send(start8193 + `X-Filler: ${'a'.repeat(8193 - start8193.length - 10)}`);
+    await expectRefused(unfinished, calls, 431, 'a head that reached 8193 bytes without its empty line', 'Check the size while the head is still arriving: once more than 8192 bytes are buffered without the empty line, answer 431 straight away.');
+    const complete = await open(port);
     const head = padHead(8193);
     await complete.send(head);
     await expectRefused(complete, calls, 431, 'a complete head of 8193 bytes', 'Also compare the size of a complete head (up to and including its empty line) with 8192.');
@@ -290,7 +295,7 @@ describe('Task 1: createHttpServer(), limits', () => {
 
   test('takes a head of exactly 8192 bytes; the limit is per request, not per chunk [1.12]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(padHead(8192));
     const res = await conn.response('the response to a head of exactly 8192 bytes', 'The limit is "longer than 8192": a head of exactly 8192 bytes is fine.');
     expectStatus(res, 200, 'the response to a head of exactly 8192 bytes', 'The limit is "longer than 8192 bytes": a head of exactly 8192 bytes, empty line included, is fine.');
@@ -314,7 +319,7 @@ function padHead(size: number): string {
 describe('Task 1: createHttpServer(), responses', () => {
   test("writes the status line, the handler's headers, Content-Length and the body, lines ending in \\r\\n [1.7]", async () => {
     const { port } = await start((req): HttpResponse => (req.target === '/created' ? { status: 201, headers: { 'X-One': '1', 'Content-Type': 'text/plain' }, body: 'created\n' } : { status: 404, body: 'nope' }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('POST /created HTTP/1.1') + request('GET /other HTTP/1.1'));
     const res = await conn.response('the response to POST /created', HINT.complete);
     expectEqual(`${res.status} ${res.header('x-one')} ${res.header('content-type')} ${res.header('content-length')}`, '201 1 text/plain 8', "status, the handler's X-One and Content-Type headers, and Content-Length", "Write the handler's status, each of its headers as \"Name: value\", and Content-Length.");
@@ -326,7 +331,7 @@ describe('Task 1: createHttpServer(), responses', () => {
   test('counts Content-Length in bytes, not characters [1.7]', async () => {
     const text = 'héllo wörld, 3 € ✓ 🚀';
     const { port } = await start(() => ({ status: 200, body: text }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /utf8 HTTP/1.1'));
     const res = await conn.response('the response to GET /utf8', HINT.bytes);
     const hint = res.header('content-length') === String(text.length) ? `Content-Length says ${text.length}, the number of UTF-16 characters (string.length); it must be the number of bytes, Buffer.byteLength(body) = ${Buffer.byteLength(text)}.` : HINT.bytes;
@@ -336,7 +341,7 @@ describe('Task 1: createHttpServer(), responses', () => {
   test('sends a Buffer body byte for byte [1.7]', async () => {
     const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7) % 256));
     const { port } = await start(() => ({ status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: bytes }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /bytes HTTP/1.1'));
     const res = await conn.response('the response to GET /bytes', HINT.bytes);
     if (!res.body.equals(bytes)) fail({ message: 'the body is not the Buffer the handler returned', expected: `${bytes.length} bytes, 0x00 to 0xff`, actual: `${res.body.length} bytes that differ`, hint: 'Write a Buffer body as it is: turning it into a string (and back) changes bytes that are not valid UTF-8.' });
@@ -344,7 +349,7 @@ describe('Task 1: createHttpServer(), responses', () => {
 
   test('sends Content-Length: 0 when there is no body [1.7]', async () => {
     const { port } = await start((req): HttpResponse => (req.target === '/none' ? { status: 200 } : { status: 200, body: '' }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /none HTTP/1.1') + request('GET /empty HTTP/1.1'));
     for (const what of ['the response to GET /none (no body)', 'the response to GET /empty (body "")']) {
       const res = await conn.response(what, 'Always send Content-Length, also "Content-Length: 0".');
@@ -357,7 +362,7 @@ describe('Task 1: createHttpServer(), responses', () => {
       if (req.target === '/boom') throw new Error('the handler failed');
       return { status: 200, body: 'fine' };
     });
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /boom HTTP/1.1'));
     const res = await conn.response('the response to GET /boom, whose handler throws', "Call the handler inside try/catch and answer 500 when it throws.");
     expectStatus(res, 500, 'the response to GET /boom', "Call the handler inside try/catch and answer 500 when it throws.");
@@ -370,7 +375,7 @@ describe('Task 1: createHttpServer(), responses', () => {
 describe('Task 1: createHttpServer(), connections', () => {
   test('keeps the connection open for the next request [1.9]', async () => {
     const { port } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     for (const path of ['/one', '/two', '/three']) {
       await conn.send(request(`GET ${path} HTTP/1.1`));
       const res = await conn.response(`the response to GET ${path}, on a connection kept open`, HINT.keepAlive);
@@ -381,7 +386,7 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('answers pipelined requests that arrive in one chunk, in order [1.1, 1.9]', async () => {
     const { port, calls } = await start((req) => ({ status: 200, body: `${req.target}:${req.body.toString()}` }));
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     const bodies = Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? '' : `body ${i}\r\n\r\nGET /fake HTTP/1.1`.slice(0, 5 + (i % 20))));
     await conn.send(bodies.map((b, i) => request(`POST /${i} HTTP/1.1`, ['Host: x', ...(b ? [`Content-Length: ${b.length}`] : [])], b)).join(''));
     for (let i = 0; i < 50; i++) {
@@ -393,7 +398,7 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('serves several clients at once, each with its own buffer [1.1]', async () => {
     const { port } = await start();
-    const [alice, bob] = [await RawHttp.open(port), await RawHttp.open(port)];
+    const [alice, bob] = [await open(port), await open(port)];
     await alice.send('GET /alice HT');
     await bob.send('POST /b');
     await alice.send(`TP/1.1\r\nHost: x\r\n\r\n`);
@@ -404,7 +409,7 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('after "Connection: close", says so, ends the connection and ignores the rest [1.10]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /last HTTP/1.1', ['Host: x', 'Connection: close']) + request('GET /ignored HTTP/1.1'));
     const hint = 'After a request with "Connection: close", add "Connection: close" to its response, end the connection with socket.end() and stop reading requests.';
     const res = await conn.response('the response to GET /last (Connection: close)', hint);
@@ -416,7 +421,7 @@ describe('Task 1: createHttpServer(), connections', () => {
   test('finds the token "close" in the Connection header, in any case, and nothing else [1.10]', async () => {
     const { port } = await start();
     for (const value of ['Keep-Alive, CLOSE', 'upgrade,close', '\tclose ']) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request('GET / HTTP/1.1', ['Host: x', `Connection:${value}`]));
       const hint = 'The Connection value is a list: split it at ",", trim each item and compare it with "close" in lower case.';
       const res = await conn.response(`the response to "Connection:${value}"`, hint);
@@ -424,7 +429,7 @@ describe('Task 1: createHttpServer(), connections', () => {
       await conn.expectEnd(`your server to end the connection after "Connection:${value}"`, hint);
     }
     for (const value of ['closed', 'x-close', 'keep-alive']) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(request('GET /a HTTP/1.1', ['Host: x', `Connection: ${value}`]) + request('GET /b HTTP/1.1'));
       const hint = `"${value}" is not the token "close": compare whole items, not substrings.`;
       const res = await conn.response(`the response to "Connection: ${value}"`, hint);
@@ -435,7 +440,7 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('answers HTTP/1.0 with an HTTP/1.1 status line and Connection: close, then ends [1.7, 1.10]', async () => {
     const { port, calls } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send('GET /old HTTP/1.0\r\n\r\n' + request('GET /ignored HTTP/1.0'));
     const hint = 'An HTTP/1.0 client expects the connection to close after the response: add "Connection: close" and end it. Your status line still says HTTP/1.1.';
     const res = await conn.response('the response to an HTTP/1.0 request', hint);
@@ -446,7 +451,7 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('answers a request that arrives with the client\'s end, then ends too [1.13]', async () => {
     const { port } = await start();
-    const conn = await RawHttp.open(port);
+    const conn = await open(port);
     await conn.send(request('GET /bye HTTP/1.1'));
     conn.end();
     const hint = "Write the response while handling 'data' (before 'end'), and keep the default allowHalfOpen: false so Node ends your side when the client ends.";
@@ -457,7 +462,7 @@ describe('Task 1: createHttpServer(), connections', () => {
   test('ends without an answer when the client leaves in the middle of a request [1.13]', async () => {
     const { port, calls } = await start();
     for (const partial of ['GET /half HTTP/1.1\r\nHost: x\r\n', request('POST /short HTTP/1.1', ['Host: x', 'Content-Length: 10'], 'abc')]) {
-      const conn = await RawHttp.open(port);
+      const conn = await open(port);
       await conn.send(partial);
       conn.end();
       await conn.expectEnd(`your server to end the connection without answering the unfinished ${show(partial)}`, 'An unfinished request gets no answer: when the client ends, end your side without calling the handler.');
@@ -467,11 +472,11 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('keeps serving other clients after one resets its connection [1.13]', async () => {
     const { port } = await start();
-    const rude = await RawHttp.open(port);
+    const rude = await open(port);
     await rude.send(request('GET /rude HTTP/1.1'));
     await rude.response('the response to GET /rude', HINT.complete);
     rude.reset();
-    const polite = await RawHttp.open(port);
+    const polite = await open(port);
     await polite.send(request('GET /polite HTTP/1.1'));
     expectEqual((await polite.response('the response to a new client after another reset its connection', HINT.reset)).text, 'GET /polite', 'the body', HINT.reset);
   });
