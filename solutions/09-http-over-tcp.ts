@@ -21,8 +21,6 @@ export type Handler = (request: HttpRequest) => HttpResponse;
 
 const MAX_HEAD = 8192;
 const MAX_BODY = 1024 * 1024;
-const REQUEST_LINE = /^([A-Z]+) ([^ ]+) (HTTP\/1\.[01])$/;
-const HEADER_LINE = /^([^:\s]+):[ \t]*(.*?)[ \t]*$/;
 
 /** The head's end: the index just past the empty line, or -1 while it has not arrived. */
 function headEnd(buffer: Buffer): number {
@@ -43,11 +41,11 @@ function parseHead(head: string): Parsed {
   // The last two items are the empty line and the nothing after its line end.
   const lines = head.split('\n').slice(0, -2).map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   if (lines.some((line) => line.includes('\r'))) return { error: 400 };
-  const start = REQUEST_LINE.exec(lines[0]);
+  const start = /^([A-Z]+) ([^ ]+) (HTTP\/1\.[01])$/.exec(lines[0]);
   if (!start) return { error: 400 };
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
-    const m = HEADER_LINE.exec(line);
+    const m = /^([^:\s]+):[ \t]*(.*?)[ \t]*$/.exec(line);
     if (!m) return { error: 400 };
     const name = m[1].toLowerCase();
     headers[name] = name in headers ? `${headers[name]}, ${m[2]}` : m[2];
@@ -63,18 +61,23 @@ function parseHead(head: string): Parsed {
 }
 
 function response(status: number, headers: Record<string, string>, body: string | Buffer, close: boolean): Buffer {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const bytes = Buffer.from(body); // a string as UTF-8; a Buffer is copied as it is
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   head += `Content-Length: ${bytes.length}\r\n`;
   if (close) head += 'Connection: close\r\n';
-  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), bytes]);
+  return Buffer.concat([Buffer.from(`${head}\r\n`), bytes]);
+}
+
+/** An error response: a short text body (any body would do), then the connection closes. */
+function refusal(status: number): Buffer {
+  return response(status, {}, `${status} ${STATUS_CODES[status]}\n`, true);
 }
 
 function wantsClose(request: Omit<HttpRequest, 'body'>): boolean {
   if (request.version === 'HTTP/1.0') return true;
-  const tokens = (request.headers.connection ?? '').split(',');
-  return tokens.some((token) => token.trim().toLowerCase() === 'close');
+  const connection = request.headers.connection;
+  return connection !== undefined && connection.split(',').some((token) => token.trim().toLowerCase() === 'close');
 }
 
 export function createHttpServer(handler: Handler): net.Server {
@@ -95,10 +98,10 @@ export function createHttpServer(handler: Handler): net.Server {
       // Answer every complete request in the buffer, in order (pipelining).
       for (;;) {
         const end = headEnd(buffer);
-        if (end === -1 ? buffer.length > MAX_HEAD : end > MAX_HEAD) return finish(response(431, {}, '', true));
+        if (end === -1 ? buffer.length > MAX_HEAD : end > MAX_HEAD) return finish(refusal(431));
         if (end === -1) return;
         const parsed = parseHead(buffer.subarray(0, end).toString('latin1'));
-        if ('error' in parsed) return finish(response(parsed.error, {}, '', true));
+        if ('error' in parsed) return finish(refusal(parsed.error));
         if (buffer.length < end + parsed.length) return; // the body is still on its way
         const body = Buffer.from(buffer.subarray(end, end + parsed.length));
         buffer = buffer.subarray(end + parsed.length);

@@ -107,9 +107,12 @@ export class RawHttp extends EventEmitter {
     });
   }
 
-  /** Connects to the learner's server on 127.0.0.1:`port`. */
+  /**
+   * Connects to the learner's server on 127.0.0.1:`port`. Half-open: when the server ends the
+   * connection, the check can still send (and decides when to end its own side).
+   */
   static async open(port: number, { whenClosed }: { whenClosed?: string } = {}): Promise<RawHttp> {
-    const socket = net.connect(port, HOST);
+    const socket = net.connect({ port, host: HOST, allowHalfOpen: true });
     const conn = new RawHttp(socket, whenClosed);
     await within(Promise.race([once(socket, 'connect'), once(socket, 'error').then(([e]) => Promise.reject(e))]), 'your server to accept the connection');
     return conn;

@@ -190,7 +190,8 @@ describe('Task 1: createHttpServer(), reading requests', () => {
     for (const [raw, what] of [
       ['GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n', 'a header value with a "\\r" inside'],
       ['GET / HTTP/1.1\r\nX-A: a\r\r\n\r\n', 'a header line ending in "\\r\\r\\n"'],
-      ['GET /\r HTTP/1.1\r\n\r\n', 'a request line with a "\\r" inside'],
+      ['GET /\r HTTP/1.1\r\nHost: x\r\n\r\n', 'a request line with a "\\r" inside'],
+      ['GET / HTTP/1.1\r\n\rX-A: b\r\n\r\n', 'a header line that starts with "\\r"'],
     ]) {
       const conn = await open(port);
       await conn.send(raw + request('GET /next HTTP/1.1'));
@@ -209,9 +210,9 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('answers 400 to a malformed header line [1.4, 1.11]', async () => {
     const { port, calls } = await start();
-    for (const header of ['NoColonHere', ': no-name', 'Bad Name: x', 'Name : x', 'Name\t: x', ' Folded: x', '\tTabbed: x']) {
+    for (const [header, eol] of [['NoColonHere', '\r\n'], ['X', '\n'], [': no-name', '\r\n'], ['Bad Name: x', '\r\n'], ['Name : x', '\r\n'], ['Name\t: x', '\r\n'], [' Folded: x', '\r\n'], ['\tTabbed: x', '\r\n']]) {
       const conn = await open(port);
-      await conn.send(request('GET / HTTP/1.1', ['Host: x', header]) + request('GET /next HTTP/1.1'));
+      await conn.send(request('GET / HTTP/1.1', ['Host: x', header], '', eol) + request('GET /next HTTP/1.1'));
       await expectRefused(conn, calls, 400, `the header line ${show(header)}`, 'A header line is a name (not empty, no spaces or tabs), ":", then the value. Anything else is malformed: answer 400.');
     }
   });
@@ -415,7 +416,15 @@ describe('Task 1: createHttpServer(), connections', () => {
     const res = await conn.response('the response to GET /last (Connection: close)', hint);
     if (!closes(res)) fail({ message: 'the response to a request with "Connection: close" does not say "Connection: close"', expected: '"Connection: close" in the response', actual: show(res.header('connection') ?? '(no Connection header)'), hint });
     await conn.expectEnd('your server to end the connection after that response', hint);
-    expectEqual(calls.map((c) => c.target).join(', '), '/last', 'the targets the handler got', hint);
+    // A request that arrives later on the ended connection is ignored too. (A server that
+    // destroyed the socket makes this write fail: that is fine.)
+    await conn.send(request('GET /late HTTP/1.1')).catch(() => {});
+    conn.end();
+    // A round trip on another connection lets the server read those late bytes first.
+    const other = await open(port);
+    await other.send(request('GET /other HTTP/1.1'));
+    await other.response('the response to another client', HINT.complete);
+    expectEqual(calls.map((c) => c.target).join(', '), '/last, /other', 'the targets the handler got', 'Once a connection is closing, ignore every later \'data\' event on it (keep a flag, or check socket.writableEnded).');
   });
 
   test('finds the token "close" in the Connection header, in any case, and nothing else [1.10]', async () => {
