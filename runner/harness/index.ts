@@ -14,6 +14,8 @@ export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './n
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
 export { RawHttp, type RawResponse } from './http.ts';
 export { curlInstalled, fetchFrom, keepAliveAgent, nodeRequest, runCurl, type ClientResponse } from './http-clients.ts';
+export { Inbox, LOOPBACK, trackUdp, udpHandles, udpInbox, untilUdpHandles, type UdpFamily } from './udp-inbox.ts';
+export { reverse, udpChaosProxy, type ChaosRule } from './udp-chaos.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
