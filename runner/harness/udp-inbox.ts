@@ -19,7 +19,11 @@ export function trackUdp(socket: dgram.Socket): dgram.Socket {
   return socket;
 }
 
-/** Closes every UDP socket a check opened (and not closed itself). */
+/**
+ * Closes every UDP socket a check opened (and not closed itself), and lets them disappear from
+ * the process's handles: a closed handle is only gone a loop turn or two after its 'close'
+ * event, and the next check counts handles to see whether learner code closed its own.
+ */
 export async function closeUdpSockets(): Promise<void> {
   const open = [...sockets];
   sockets.clear();
@@ -35,6 +39,10 @@ export async function closeUdpSockets(): Promise<void> {
         }),
     ),
   );
+  if (open.length) {
+    await nextTurn();
+    await nextTurn();
+  }
 }
 // Registered next to the sockets it closes (index.ts only re-exports this module).
 afterEach(closeUdpSockets);
