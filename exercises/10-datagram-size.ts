@@ -48,7 +48,7 @@ export function maxPayload(mtu: number, family: Family): number {
  *     (its callback gets an error, or send() throws), close the socket and reject with that
  *     error.
  */
-export function sendPieces(payload: Buffer, port: number, host: string, mtu: number): Promise<number> {
+export async function sendPieces(payload: Buffer, port: number, host: string, mtu: number): Promise<number> {
   // TODO: compute the piece size, create the socket, send each piece with its header, close.
   throw new Error('TODO: implement sendPieces() in exercises/10-datagram-size.ts');
 }

@@ -163,7 +163,10 @@ async function settle<T>(promise: Promise<T>, waitingFor: string, hint?: string)
     waitingFor,
     { hint },
   );
-  if ('err' in outcome && (outcome.err as { netlings?: unknown })?.netlings) throw outcome.err;
+  if ('err' in outcome) {
+    if ((outcome.err as { netlings?: unknown })?.netlings) throw outcome.err;
+    if (outcome.err instanceof Error && /^TODO\b/.test(outcome.err.message)) todoOrRethrow('sendPieces', lesson.file, outcome.err); // an async stub
+  }
   return outcome;
 }
 
@@ -263,7 +266,12 @@ describe('Task 2: sendPieces()', () => {
       const inbox = await udpInbox(family);
       if (!inbox) continue; // no IPv6 here: the udp4 case still runs
       const before = udpHandles();
-      const outcome = await settle(lesson.call('sendPieces', bytes(100), inbox.port, inbox.host, mtu), `sendPieces() with an MTU of ${mtu} to settle`);
+      const outcome = await settle(lesson.call('sendPieces', bytes(100), inbox.port, inbox.host, mtu), `sendPieces() with an MTU of ${mtu} to settle`).catch((err: { netlings?: { kind: string }; cause?: unknown }) => {
+        if (err?.netlings?.kind === 'threw' && err.cause instanceof RangeError) {
+          fail({ message: `sendPieces() threw the RangeError instead of returning a rejected promise (MTU ${mtu})`, expected: 'a promise that rejects with the RangeError', actual: `a synchronous throw: ${err.cause.message}`, hint: 'Make sendPieces an async function: a throw inside it becomes a rejection of the promise it returns.' });
+        }
+        throw err;
+      });
       if (!('err' in outcome) || !(outcome.err instanceof RangeError)) {
         fail({ message: `sendPieces() to ${inbox.host} with an MTU of ${mtu} did not reject with a RangeError`, expected: `the RangeError of maxPayload(${mtu}, '${family}')`, actual: 'err' in outcome ? String(outcome.err) : `resolved with ${outcome.n}`, hint: 'Call maxPayload() before anything else and let its RangeError reject the promise (in an async function, a throw is a rejection).' });
       }
