@@ -5,7 +5,7 @@
 import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { fail, show } from './failure.ts';
+import { LessonFailure, fail, show } from './failure.ts';
 import { HOST } from './net.ts';
 import { openSockets } from './tracking.ts';
 import { until, within } from './wait.ts';
@@ -135,8 +135,22 @@ export class RawHttp extends EventEmitter {
     return got + end;
   }
 
+  /** Sends bytes to the server; a connection it already broke fails the check with a message. */
   send(data: string | Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.write(data, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.write(data, (err) => {
+        if (!err) return resolve();
+        const code = (err as NodeJS.ErrnoException).code ?? err.message;
+        reject(
+          new LessonFailure({
+            kind: 'assertion',
+            message: `the check could not finish sending its request: your server had already closed the connection (${code})`,
+            actual: this.state(),
+            hint: 'Read the whole request before answering, and end a connection with socket.end() only after an error response or Connection: close; never destroy it while the client is still sending.',
+          }),
+        );
+      }),
+    );
   }
 
   /** Sends `data` in pieces of `size` bytes, one event-loop turn apart, so each is its own chunk. */

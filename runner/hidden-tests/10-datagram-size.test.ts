@@ -153,6 +153,19 @@ describe('Task 1: maxPayload()', () => {
   });
 });
 
+/** A rejection of sendPieces() where it should resolve, as a learner-facing failure. */
+function sendFailed(err: unknown): never {
+  if ((err as { netlings?: unknown })?.netlings) throw err;
+  if (err instanceof Error && /^TODO\b/.test(err.message)) todoOrRethrow('sendPieces', lesson.file, err);
+  const code = (err as NodeJS.ErrnoException)?.code;
+  fail({
+    message: `sendPieces() rejected: ${err instanceof Error ? err.message : String(err)}`,
+    expected: 'it to resolve with the number of datagrams',
+    actual: String(code ?? err),
+    hint: code === 'EMSGSIZE' ? 'A datagram was larger than one UDP datagram can be (EMSGSIZE). ' + HINT.pieceSize : code === 'EINVAL' || code === 'EAFNOSUPPORT' ? "Create the socket with dgram.createSocket('udp6') when the host is an IPv6 address (net.isIPv6(host))." : HINT.awaitSends,
+  });
+}
+
 /** How a learner promise settled; a TODO or a throw of the function itself is reported as such. */
 async function settle<T>(promise: Promise<T>, waitingFor: string, hint?: string): Promise<{ n: T } | { err: unknown }> {
   const outcome = await within(
@@ -185,7 +198,7 @@ async function allReceived(inbox: Inbox): Promise<Buffer[]> {
 async function sendTo(payload: Buffer, mtu: number, family: UdpFamily = 'udp4') {
   const inbox = await udpInbox(family);
   if (!inbox) return undefined;
-  const sending = lesson.call('sendPieces', payload, inbox.port, inbox.host, mtu).catch((err: unknown) => todoOrRethrow('sendPieces', lesson.file, err));
+  const sending = lesson.call('sendPieces', payload, inbox.port, inbox.host, mtu).catch(sendFailed);
   const count = await within(sending, `sendPieces() of ${payload.length} bytes to resolve`, { hint: HINT.awaitSends });
   return { count, datagrams: await allReceived(inbox) };
 }
@@ -238,11 +251,7 @@ describe('Task 2: sendPieces()', () => {
 
   test('uses a udp6 socket and IPv6 sizes for ::1 [2.1, 2.2]', async (ctx) => {
     const payload = bytes(3000, 11);
-    const sent = await sendTo(payload, 1280, 'udp6').catch((err: unknown) => {
-      const code = (err as { cause?: NodeJS.ErrnoException })?.cause?.code ?? (err as NodeJS.ErrnoException)?.code;
-      if (code === 'EINVAL' || code === 'EAFNOSUPPORT') fail({ message: 'sending to ::1 failed', actual: String(code), hint: "Create the socket with dgram.createSocket('udp6') when the host is an IPv6 address (net.isIPv6(host))." });
-      throw err;
-    });
+    const sent = await sendTo(payload, 1280, 'udp6');
     if (!sent) return ctx.skip('::1 is not available on this machine, so the udp6 sender cannot be tried');
     expectPieces(sent.datagrams, payload, 1232, "sendPieces() of 3000 bytes to '::1' with an MTU of 1280");
   });
@@ -255,7 +264,7 @@ describe('Task 2: sendPieces()', () => {
   test('resolves with the number of datagrams once all are sent, and closes its socket [2.4]', async () => {
     const inbox = (await udpInbox())!;
     const before = udpHandles();
-    const sending = lesson.call('sendPieces', bytes(10000), inbox.port, inbox.host, 1500).catch((err: unknown) => todoOrRethrow('sendPieces', lesson.file, err));
+    const sending = lesson.call('sendPieces', bytes(10000), inbox.port, inbox.host, 1500).catch(sendFailed);
     const count = await within(sending, 'sendPieces() of 10000 bytes to resolve', { hint: HINT.awaitSends });
     expectEqual(String(count), '7', 'the number sendPieces() resolved with (10000 bytes in pieces of 1464)', HINT.awaitSends);
     await untilUdpHandles(before, 'your socket to close after sending', 'Close the socket (socket.close()) once every send has completed: an open socket keeps a program from exiting.');
@@ -450,7 +459,7 @@ describe('Task 3: receivePieces()', () => {
     const payload = bytes(20000, 13);
     const deliver = reverse(14).deliver.flatMap((i) => (i % 3 === 0 ? [i, i] : [i]));
     const proxy = await udpChaosProxy({ port: r.target.port }, { collect: 14, deliver }, (k) => r.target.waitForCount(k, `datagram ${k} from the proxy to reach your socket`));
-    const sending = lesson.call('sendPieces', payload, proxy.port, '127.0.0.1', 1500).catch((err: unknown) => todoOrRethrow('sendPieces', lesson.file, err));
+    const sending = lesson.call('sendPieces', payload, proxy.port, '127.0.0.1', 1500).catch(sendFailed);
     await within(sending, 'sendPieces() of 20000 bytes to resolve', { hint: HINT.awaitSends });
     await proxy.run('the proxy to receive your 14 datagrams', HINT.pieceSize);
     const got = await r.payload('done to resolve after the proxy delivered the pieces reversed, some twice', HINT.order);
