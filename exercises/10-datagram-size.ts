@@ -44,9 +44,9 @@ export function maxPayload(mtu: number, family: Family): number {
  * 2.3 Send the pieces in order, 0, 1, 2, …, each exactly once.
  * 2.4 Once every send has completed (its callback has run), close the socket and resolve with
  *     the number of datagrams sent.
- * 2.5 When maxPayload throws, reject with its RangeError and send nothing. When a send fails
- *     (its callback gets an error, or send() throws), close the socket and reject with that
- *     error.
+ * 2.5 When maxPayload throws, reject with its RangeError: send nothing and leave no socket open.
+ *     When a send fails (its callback gets an error, or send() throws), close the socket and
+ *     reject with that error.
  */
 export async function sendPieces(payload: Buffer, port: number, host: string, mtu: number): Promise<number> {
   // TODO: compute the piece size, create the socket, send each piece with its header, close.
