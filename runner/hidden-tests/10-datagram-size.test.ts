@@ -245,7 +245,12 @@ describe('Task 2: sendPieces()', () => {
 
   test('sends an empty payload as one datagram with the header alone [2.2, 2.4]', async () => {
     const sent = (await sendTo(Buffer.alloc(0), 1500))!;
-    expectEqual(sent.datagrams.map((d) => d.toString('hex')).join(' '), piece(0, 1).toString('hex'), 'the datagrams sent for an empty payload (hex)', 'An empty payload is still one piece: index 0, count 1, no data. Math.ceil(0 / size) is 0, so use at least 1.');
+    const hex = sent.datagrams.map((d) => d.toString('hex')).join(' ');
+    const hint =
+      sent.datagrams.length === 0 ? 'An empty payload is still one piece: index 0, count 1, no data. Math.ceil(0 / size) is 0, so use at least 1.'
+      : hex === '0000000001000000' ? 'The numbers are little-endian: use writeUInt32BE, not writeUInt32LE.'
+      : HINT.header;
+    expectEqual(hex, piece(0, 1).toString('hex'), 'the datagrams sent for an empty payload (hex)', hint);
     expectEqual(String(sent.count), '1', 'the number sendPieces() resolved with', HINT.awaitSends);
   });
 
@@ -462,7 +467,10 @@ describe('Task 3: receivePieces()', () => {
     const sending = lesson.call('sendPieces', payload, proxy.port, '127.0.0.1', 1500).catch(sendFailed);
     await within(sending, 'sendPieces() of 20000 bytes to resolve', { hint: HINT.awaitSends });
     await proxy.run('the proxy to receive your 14 datagrams', HINT.pieceSize);
-    const got = await r.payload('done to resolve after the proxy delivered the pieces reversed, some twice', HINT.order);
+    // When the sender's headers are wrong, say so: the receiver cannot be blamed for them.
+    const readable = proxy.collected.every((d, i) => d.length >= 8 && d.readUInt32BE(0) === i && d.readUInt32BE(4) === 14);
+    const hint = readable ? HINT.order : 'Your sendPieces() did not number the datagrams 0 to 13 of 14 as 32-bit big-endian numbers: see the sendPieces checks above.';
+    const got = await r.payload('done to resolve after the proxy delivered the pieces reversed, some twice', hint);
     if (!got.equals(payload)) fail({ message: 'your receiver did not rebuild what your sender sent', expected: `${payload.length} bytes`, actual: `${got.length} bytes`, hint: HINT.order });
   });
 });
