@@ -26,6 +26,10 @@ export { hasIpv6Loopback } from './ipv6.ts';
 export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
 export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
 export { signatureAlgorithm } from './x509.ts';
+export { RawHttp, type RawResponse } from './http.ts';
+export { curlInstalled, fetchFrom, keepAliveAgent, nodeRequest, runCurl, type ClientResponse } from './http-clients.ts';
+export { Inbox, LOOPBACK, trackUdp, udpHandles, udpInbox, untilUdpHandles, type UdpFamily } from './udp-inbox.ts';
+export { reverse, udpChaosProxy, type ChaosRule } from './udp-chaos.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
