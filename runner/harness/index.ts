@@ -4,6 +4,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach } from 'vitest';
 import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
+import { stopProbes } from './leftovers.ts';
+import { closeUdpSockets } from './udp-tracking.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
@@ -12,6 +14,11 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export { byteDifference, showBytes } from './bytes.ts';
+export { UDP_HOST, UdpPeer } from './udp-peer.ts';
+export { bindLearnerSocket, closedUdpPort, udpServer, type Datagram } from './udp.ts';
+export { lossyProxy, type LossyOptions } from './udp-proxy.ts';
+export { startProbe, type Probe } from './leftovers.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
@@ -20,6 +27,8 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await closeProxies();
+  stopProbes();
+  await closeUdpSockets();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains
   const crash = takePendingCrash();
