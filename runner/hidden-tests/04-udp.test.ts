@@ -14,6 +14,7 @@ import {
   closedUdpPort,
   fail,
   lossyProxy,
+  show,
   showBytes,
   startProbe,
   todoOrRethrow,
@@ -41,6 +42,8 @@ const HINT = {
   split: 'One datagram in, one datagram out: UDP keeps message boundaries, and 65,507 bytes fit in one datagram. Send the whole Buffer in one send().',
   merged: 'Answer each datagram on its own, at once: UDP keeps message boundaries, so never join datagrams together.',
   duplicate: "Send exactly one reply per datagram: check that you call send() once per 'message' and add the 'message' listener only once.",
+  decodedTooBig:
+    "Your server echoed a short datagram but sent nothing back for this one. If it changes the data (toString() turns each byte that is not valid UTF-8 into 3 bytes), the reply can grow past 65,507 bytes, and send() then fails without a word. Send back the Buffer you received, unchanged.",
   empty: "An empty datagram is still a datagram: its 'message' event carries an empty Buffer. Send it back like any other.",
   perSender: "Reply to the rinfo of THIS 'message' (rinfo.address, rinfo.port), not to a sender you remembered from before.",
   bound: "Return the socket without calling bind(): the checks bind it to 127.0.0.1 with a port of their choosing.",
@@ -82,10 +85,20 @@ async function startEchoServer(): Promise<number> {
   return bindLearnerSocket(await lesson.call('createEchoServer'), 'createEchoServer()');
 }
 
-async function roundTrip(client: UdpPeer, data: Buffer, what: string) {
+async function roundTrip(client: UdpPeer, data: Buffer, what: string, hintFor = echoHint(data)) {
   await client.send(data);
-  await client.expectNext(data, what, echoHint(data));
+  await client.expectNext(data, what, hintFor);
 }
+
+/** A client whose first, ordinary datagram was echoed: later silence is about the edge case. */
+async function echoingClient(port: number): Promise<UdpPeer> {
+  const client = await UdpPeer.connect(port, 'your server');
+  await roundTrip(client, Buffer.from('warm-up'), 'the echo of "warm-up"');
+  return client;
+}
+
+/** When an ordinary datagram was echoed but this one gets no answer at all. */
+const silentOn = (sent: Buffer, whenSilent: string) => (got: Buffer | undefined) => (got === undefined ? whenSilent : echoHint(sent)(got));
 
 describe('Task 1: createEchoServer()', () => {
   test('returns a udp4 socket that is not bound yet [1.1]', async () => {
@@ -109,24 +122,25 @@ describe('Task 1: createEchoServer()', () => {
   });
 
   test('keeps every byte of binary data, also bytes that are not valid UTF-8 [1.2]', async () => {
-    const client = await UdpPeer.connect(await startEchoServer(), 'your server');
-    await roundTrip(client, BINARY, `the echo of ${BINARY.length} binary bytes (every byte value, then invalid UTF-8)`);
+    const client = await echoingClient(await startEchoServer());
+    await roundTrip(client, BINARY, `the echo of ${BINARY.length} binary bytes (every byte value, then invalid UTF-8)`, silentOn(BINARY, HINT.decodedTooBig));
   });
 
   test('answers an empty datagram with an empty datagram [1.2]', async () => {
-    const client = await UdpPeer.connect(await startEchoServer(), 'your server');
-    await roundTrip(client, Buffer.alloc(0), 'the echo of an empty datagram');
+    const client = await echoingClient(await startEchoServer());
+    await roundTrip(client, Buffer.alloc(0), 'the echo of an empty datagram', silentOn(Buffer.alloc(0), HINT.empty));
     // The server still answers normally afterwards.
     await roundTrip(client, Buffer.from('after empty'), 'the echo of "after empty", sent after the empty datagram');
   });
 
   test('echoes 65,507 bytes, the largest datagram over IPv4, in one piece [1.2]', async () => {
-    const client = await UdpPeer.connect(await startEchoServer(), 'your server');
-    await roundTrip(client, big(MAX_IPV4), 'the echo of a 65,507-byte datagram');
+    const client = await echoingClient(await startEchoServer());
+    const data = big(MAX_IPV4);
+    await roundTrip(client, data, 'the echo of a 65,507-byte datagram', silentOn(data, HINT.decodedTooBig));
   });
 
   test('answers datagrams that arrive back to back one by one, never merged [1.2]', async () => {
-    const client = await UdpPeer.connect(await startEchoServer(), 'your server');
+    const client = await echoingClient(await startEchoServer());
     const words = ['first', 'second', 'third'];
     for (const word of words) await client.send(word);
     const replies: string[] = [];
@@ -148,11 +162,10 @@ describe('Task 1: createEchoServer()', () => {
   test('answers several clients, each at its own address and port [1.3]', async () => {
     const port = await startEchoServer();
     const [alice, bob, carol] = [await UdpPeer.connect(port, 'your server'), await UdpPeer.connect(port, 'your server'), await UdpPeer.connect(port, 'your server')];
-    const asPerSender = (sent: Buffer) => (got: Buffer | undefined) => (got === undefined ? HINT.perSender : echoHint(sent)(got));
     for (const [client, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol'], [alice, 'alice again'], [bob, 'bob again']] as const) {
       const data = Buffer.from(`from ${name}`);
-      await client.send(data);
-      await client.expectNext(data, `the echo of "from ${name}", at ${name.split(' ')[0]}'s own port`, asPerSender(data));
+      // Once alice got her echo, silence towards another client means the reply went elsewhere.
+      await roundTrip(client, data, `the echo of "from ${name}", at ${name.split(' ')[0]}'s own port`, name === 'alice' ? echoHint(data) : silentOn(data, HINT.perSender));
     }
   });
 
@@ -195,23 +208,24 @@ function startRequest(port: number, message: Buffer, options: RequestOptions) {
 type Outcome = Awaited<ReturnType<ReturnType<typeof startRequest>['outcome']>>;
 
 /** Fails unless request() resolved with exactly `expected`. */
-function expectReply(o: Outcome, expected: Buffer, what: string) {
+function expectReply(o: Outcome, expected: Buffer, what: string, hints: { rejected: string; other?: (got: Buffer) => string }) {
   if (!o.resolved) {
     const code = (o.error as NodeJS.ErrnoException)?.code;
-    fail({ message: `request() rejected instead of resolving with ${what}`, expected: showBytes(expected), actual: `rejected with ${code ?? String(o.error)}`, hint: code === 'ETIMEDOUT' ? HINT.filter : HINT.replyBuffer });
+    fail({ message: `request() rejected instead of resolving with ${what}`, expected: showBytes(expected), actual: `rejected with ${code ?? show(String(o.error))}`, hint: hints.rejected });
   }
   if (!Buffer.isBuffer(o.value)) {
-    fail({ message: `request() resolved with a ${typeof o.value}, not a Buffer`, expected: `a Buffer: ${showBytes(expected)}`, actual: String(o.value).slice(0, 60), hint: HINT.replyBuffer });
+    fail({ message: `request() resolved with a ${typeof o.value}, not a Buffer`, expected: `a Buffer: ${showBytes(expected)}`, actual: show(String(o.value)), hint: HINT.replyBuffer });
   }
   if (!o.value.equals(expected)) {
     const where = byteDifference(expected, o.value);
-    fail({ message: `request() resolved with other bytes than ${what}${where ? `: ${where}` : ''}`, expected: showBytes(expected), actual: showBytes(o.value), hint: o.value.includes(REPLACEMENT) ? HINT.decoded : HINT.replyBuffer });
+    const hint = o.value.includes(REPLACEMENT) && !expected.includes(REPLACEMENT) ? HINT.decoded : hints.other?.(o.value) ?? HINT.replyBuffer;
+    fail({ message: `request() resolved with other bytes than ${what}${where ? `: ${where}` : ''}`, expected: showBytes(expected), actual: showBytes(o.value), hint });
   }
 }
 
 /** Fails unless request() rejected with an Error whose code is `code`. */
 function expectRejection(o: Outcome, code: string, hint: string) {
-  if (o.resolved) fail({ message: 'request() resolved although it should have failed', expected: `a rejection with code ${code}`, actual: `resolved with ${Buffer.isBuffer(o.value) ? showBytes(o.value) : String(o.value)}`, hint });
+  if (o.resolved) fail({ message: 'request() resolved although it should have failed', expected: `a rejection with code ${code}`, actual: `resolved with ${Buffer.isBuffer(o.value) ? showBytes(o.value) : show(String(o.value))}`, hint });
   const got = (o.error as NodeJS.ErrnoException)?.code;
   if (!(o.error instanceof Error) || got !== code) {
     fail({
@@ -222,7 +236,6 @@ function expectRejection(o: Outcome, code: string, hint: string) {
     });
   }
 }
-const show = (s: string) => JSON.stringify(s);
 
 /** A server that answers every datagram with `reply(data)`. */
 const answering = (reply: (data: Buffer) => Buffer | string) => udpServer((d, send) => void send(reply(d.data)));
@@ -265,27 +278,29 @@ describe('Task 2: request()', () => {
     });
     const a = startRequest(server.port, Buffer.from('a'), quick);
     const b = startRequest(server.port, Buffer.from('b'), quick);
-    expectReply(await a.outcome('the first of two requests at once to settle', HINT.ownSocket, 2000), Buffer.from('reply to a'), 'its own reply "reply to a"');
-    expectReply(await b.outcome('the second of two requests at once to settle', HINT.ownSocket, 2000), Buffer.from('reply to b'), 'its own reply "reply to b"');
+    const hints = { rejected: HINT.ownSocket, other: () => HINT.ownSocket };
+    expectReply(await a.outcome('the first of two requests at once to settle', HINT.ownSocket, 2000), Buffer.from('reply to a'), 'its own reply "reply to a"', hints);
+    expectReply(await b.outcome('the second of two requests at once to settle', HINT.ownSocket, 2000), Buffer.from('reply to b'), 'its own reply "reply to b"', hints);
   });
 
   test('resolves with the reply as a Buffer, byte for byte [2.2]', async () => {
     const server = await answering(() => BINARY);
     const req = startRequest(server.port, Buffer.from('send me bytes'), quick);
-    expectReply(await req.outcome('request() to resolve with the binary reply', HINT.filter, 2000), BINARY, 'the binary reply');
+    expectReply(await req.outcome('request() to resolve with the binary reply', HINT.filter, 2000), BINARY, 'the binary reply', { rejected: HINT.filter });
   });
 
   test('resolves with an empty Buffer when the reply is an empty datagram [2.2]', async () => {
     const server = await answering(() => Buffer.alloc(0));
     const req = startRequest(server.port, Buffer.from('say nothing'), quick);
-    expectReply(await req.outcome('request() to resolve with the empty reply', "An empty datagram is a reply too: its 'message' event carries an empty Buffer. Resolve with it.", 2000), Buffer.alloc(0), 'the empty reply');
+    const hint = "An empty datagram is a reply too: its 'message' event carries an empty Buffer. Resolve with it.";
+    expectReply(await req.outcome('request() to resolve with the empty reply', hint, 2000), Buffer.alloc(0), 'the empty reply', { rejected: hint });
   });
 
   test('resolves with a reply of 65,507 bytes [2.2]', async () => {
     const reply = big(MAX_IPV4);
     const server = await answering(() => reply);
     const req = startRequest(server.port, Buffer.from('send me a lot'), quick);
-    expectReply(await req.outcome('request() to resolve with the 65,507-byte reply', HINT.replyBuffer, 2000), reply, 'the 65,507-byte reply');
+    expectReply(await req.outcome('request() to resolve with the 65,507-byte reply', HINT.replyBuffer, 2000), reply, 'the 65,507-byte reply', { rejected: HINT.replyBuffer });
   });
 
   test('ignores a datagram from another port that arrives before the reply [2.2]', async () => {
@@ -295,7 +310,11 @@ describe('Task 2: request()', () => {
       void stranger.send('not from the server', d.from.port).then(() => send('the real reply'));
     });
     const req = startRequest(server.port, Buffer.from('hello?'), quick);
-    expectReply(await req.outcome('request() to resolve with the reply from the server', HINT.filter, 2000), Buffer.from('the real reply'), 'the reply from host:port, "the real reply"');
+    const stray = Buffer.from('not from the server');
+    expectReply(await req.outcome('request() to resolve with the reply from the server', HINT.filter, 2000), Buffer.from('the real reply'), 'the reply from host:port, "the real reply"', {
+      rejected: HINT.filter,
+      other: (got) => (got.equals(stray) ? HINT.filter : HINT.replyBuffer),
+    });
   });
 
   test('tries again after timeoutMs when datagrams are lost, and resolves [2.3]', async () => {
@@ -306,7 +325,7 @@ describe('Task 2: request()', () => {
     if (!o.resolved) {
       fail({ message: `request() rejected after sending ${proxy.fromClients.length} datagram(s), although 3 tries were allowed and the 3rd got through`, expected: '3 datagrams, then the reply', actual: `${proxy.fromClients.length} datagram(s), then a rejection (${(o.error as NodeJS.ErrnoException)?.code ?? o.error})`, hint: proxy.fromClients.length < 3 ? HINT.retry : HINT.sameSocket });
     }
-    expectReply(o, Buffer.from('third time lucky'), 'the echo of "third time lucky"');
+    expectReply(o, Buffer.from('third time lucky'), 'the echo of "third time lucky"', { rejected: HINT.retry });
   });
 
   test('waits the full timeoutMs after each try before the next one [2.3]', async () => {
@@ -332,7 +351,8 @@ describe('Task 2: request()', () => {
       else if (server.received.length === 2) void first.send('late reply to try 1');
     });
     const req = startRequest(server.port, Buffer.from('slow'), { timeoutMs: 60, tries: 3 });
-    expectReply(await req.outcome('request() to resolve with the late reply to its first try', HINT.sameSocket, 2000), Buffer.from('late reply to try 1'), 'the late reply to try 1');
+    const o = await req.outcome('request() to resolve with the late reply to its first try', HINT.sameSocket, 2000);
+    expectReply(o, Buffer.from('late reply to try 1'), 'the late reply to try 1', { rejected: server.received.length < 2 ? HINT.retry : HINT.sameSocket });
   });
 
   test('sends exactly `tries` datagrams when no reply comes [2.3]', async () => {
