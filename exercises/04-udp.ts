@@ -10,8 +10,8 @@ import dgram from 'node:dgram';
  *     call `bind()` on it themselves, on 127.0.0.1 with a port the system picks.
  * 1.2 For every datagram that arrives, send back exactly one datagram holding exactly the same
  *     bytes: binary data stays binary (never decode it as text), an empty datagram gets an empty
- *     one back, and a datagram of 65,507 bytes (the most UDP over IPv4 can carry) comes back
- *     whole. Never merge datagrams or split one into several.
+ *     one back, and the largest datagram the system sends (65,507 bytes on Linux, the most UDP
+ *     over IPv4 can carry; 9,216 on macOS) comes back whole. Never merge datagrams or split one.
  * 1.3 Send each reply to the address and port that datagram came from (its `rinfo`), from this
  *     same socket: clients only accept replies from the address and port they sent to. Many
  *     clients may send at once; each gets its own replies.
@@ -32,7 +32,8 @@ export interface RequestOptions {
  * Task 2 — a request with a timeout and retries.
  *
  * 2.1 Each call uses a udp4 socket of its own. Send `message` to `host`:`port` as ONE datagram,
- *     byte for byte (it may be empty, binary, or up to 65,507 bytes long).
+ *     byte for byte (it may be empty, binary, or as large as the system sends: 65,507 bytes on
+ *     Linux, 9,216 on macOS).
  * 2.2 Resolve with the reply: the first datagram that comes back from `host`:`port`, as a
  *     `Buffer`, byte for byte. Ignore datagrams from any other address or port.
  * 2.3 If no reply has arrived `timeoutMs` milliseconds after a send, send the same datagram

@@ -18,6 +18,7 @@ export { byteDifference, showBytes } from './bytes.ts';
 export { UDP_HOST, UdpPeer } from './udp-peer.ts';
 export { bindLearnerSocket, closedUdpPort, udpServer, type Datagram } from './udp.ts';
 export { lossyProxy, type LossyOptions } from './udp-proxy.ts';
+export { DEFAULT_MAX_DATAGRAM, MAX_IPV4_DATAGRAM } from './udp-tracking.ts';
 export { startProbe, type Probe } from './leftovers.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check

@@ -14,9 +14,20 @@ export const udpChanges = new EventEmitter();
 
 const ours = new WeakSet<dgram.Socket>();
 
+/**
+ * The largest datagram a socket with default settings may send on this system. Linux allows the
+ * IPv4 maximum, 65,507 bytes (65,535 minus the 20-byte IP and 8-byte UDP headers); macOS limits
+ * a UDP socket's send buffer, and so each datagram, to 9,216 bytes (net.inet.udp.maxdgram).
+ */
+export const DEFAULT_MAX_DATAGRAM = process.platform === 'darwin' ? 9216 : 65_507;
+
+/** The IPv4 maximum, which the harness's own sockets can always send (see ownSocket). */
+export const MAX_IPV4_DATAGRAM = 65_507;
+
 /** A udp4 socket of the harness's own: tracked, never mistaken for the learner's. */
 export function ownSocket(): dgram.Socket {
-  const socket = dgram.createSocket('udp4');
+  // Big enough for a 65,507-byte datagram on every system (macOS defaults to 9,216 bytes).
+  const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: process.platform === 'darwin' ? 65_536 : undefined });
   ours.add(socket);
   ownUdp.add(socket);
   socket.once('close', () => ownUdp.delete(socket));

@@ -7,6 +7,8 @@
 import type dgram from 'node:dgram';
 import { describe, test } from 'vitest';
 import {
+  DEFAULT_MAX_DATAGRAM,
+  MAX_IPV4_DATAGRAM,
   UDP_HOST,
   UdpPeer,
   bindLearnerSocket,
@@ -39,11 +41,11 @@ const HINT = {
     "Answer each 'message' with socket.send(message, rinfo.port, rinfo.address) on the socket that received it: a reply from another socket comes from another port, and the client never sees it.",
   sameBytes: "Send back the Buffer you received, unchanged: socket.send(message, rinfo.port, rinfo.address).",
   decoded: 'Bytes that are not valid UTF-8 turn into U+FFFD (ef bf bd) when decoded as text. Keep the Buffer as it is: never call toString() on the data.',
-  split: 'One datagram in, one datagram out: UDP keeps message boundaries, and 65,507 bytes fit in one datagram. Send the whole Buffer in one send().',
+  split: "One datagram in, one datagram out: UDP keeps message boundaries, and up to the system's limit (65,507 bytes on Linux) fits in one datagram. Send the whole Buffer in one send().",
   merged: 'Answer each datagram on its own, at once: UDP keeps message boundaries, so never join datagrams together.',
   duplicate: "Send exactly one reply per datagram: check that you call send() once per 'message' and add the 'message' listener only once.",
   decodedTooBig:
-    "Your server echoed a short datagram but sent nothing back for this one. If it changes the data (toString() turns each byte that is not valid UTF-8 into 3 bytes), the reply can grow past 65,507 bytes, and send() then fails without a word. Send back the Buffer you received, unchanged.",
+    "Your server echoed a short datagram but sent nothing back for this one. If it changes the data (toString() turns each byte that is not valid UTF-8 into 3 bytes), the reply can grow past the system's limit (65,507 bytes on Linux, 9,216 on macOS), and send() then fails without a word. Send back the Buffer you received, unchanged.",
   empty: "An empty datagram is still a datagram: its 'message' event carries an empty Buffer. Send it back like any other.",
   perSender: "Reply to the rinfo of THIS 'message' (rinfo.address, rinfo.port), not to a sender you remembered from before.",
   bound: "Return the socket without calling bind(): the checks bind it to 127.0.0.1 with a port of their choosing.",
@@ -66,7 +68,9 @@ const HINT = {
 
 /** Every byte value, then sequences that are not valid UTF-8. */
 const BINARY = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from([0xc3, 0x28, 0xe2, 0x82, 0xff, 0xfe, 0x80, 0x0d, 0x0a])]);
-const MAX_IPV4 = 65_507;
+/** The largest datagram the learner's socket can send with default settings on this system. */
+const BIG = DEFAULT_MAX_DATAGRAM;
+const BIG_SIZE = `${BIG.toLocaleString('en')}-byte`;
 const big = (size: number) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + 3) & 0xff));
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
@@ -133,10 +137,10 @@ describe('Task 1: createEchoServer()', () => {
     await roundTrip(client, Buffer.from('after empty'), 'the echo of "after empty", sent after the empty datagram');
   });
 
-  test('echoes 65,507 bytes, the largest datagram over IPv4, in one piece [1.2]', async () => {
+  test('echoes a datagram of the largest size in one piece (65,507 bytes on Linux) [1.2]', async () => {
     const client = await echoingClient(await startEchoServer());
-    const data = big(MAX_IPV4);
-    await roundTrip(client, data, 'the echo of a 65,507-byte datagram', silentOn(data, HINT.decodedTooBig));
+    const data = big(BIG);
+    await roundTrip(client, data, `the echo of a ${BIG_SIZE} datagram`, silentOn(data, HINT.decodedTooBig));
   });
 
   test('answers datagrams that arrive back to back one by one, never merged [1.2]', async () => {
@@ -259,12 +263,12 @@ describe('Task 2: request()', () => {
     if (first.data.length !== 0) fail({ message: 'the datagram that arrived was not empty', expected: 'an empty datagram (0 bytes)', actual: showBytes(first.data), hint: HINT.exactBytes });
   });
 
-  test('sends a 65,507-byte message in one datagram [2.1]', async () => {
-    const message = big(MAX_IPV4);
+  test('sends a message of the largest size in one datagram (65,507 bytes on Linux) [2.1]', async () => {
+    const message = big(BIG);
     const server = await answering(() => 'ok');
     const req = startRequest(server.port, message, quick);
     await req.outcome('request() to settle after the server answered "ok"', HINT.split, 2000);
-    const [first] = await server.waitFor(1, 'your 65,507-byte request to arrive', HINT.split);
+    const [first] = await server.waitFor(1, `your ${BIG_SIZE} request to arrive`, HINT.split);
     const where = byteDifference(message, first.data);
     if (where) fail({ message: `the first datagram that arrived was not the whole message: ${where}`, expected: showBytes(message), actual: showBytes(first.data), hint: HINT.split });
   });
@@ -297,10 +301,19 @@ describe('Task 2: request()', () => {
   });
 
   test('resolves with a reply of 65,507 bytes [2.2]', async () => {
-    const reply = big(MAX_IPV4);
+    const reply = big(MAX_IPV4_DATAGRAM);
     const server = await answering(() => reply);
     const req = startRequest(server.port, Buffer.from('send me a lot'), quick);
     expectReply(await req.outcome('request() to resolve with the 65,507-byte reply', HINT.replyBuffer, 2000), reply, 'the 65,507-byte reply', { rejected: HINT.replyBuffer });
+  });
+
+  test('resolves with the first datagram only, when the server sends two [2.2]', async () => {
+    const server = await udpServer((d, send) => void send('first').then(() => send('second')));
+    const req = startRequest(server.port, Buffer.from('tell me twice'), quick);
+    expectReply(await req.outcome('request() to resolve with the first reply', HINT.replyBuffer, 2000), Buffer.from('first'), 'the first reply, "first"', {
+      rejected: HINT.replyBuffer,
+      other: () => "Each 'message' event is one whole datagram, the whole reply: resolve with the first one at once, without waiting for more or joining them.",
+    });
   });
 
   test('ignores a datagram from another port that arrives before the reply [2.2]', async () => {
@@ -386,7 +399,7 @@ describe('Task 2: request()', () => {
 
   test('rejects at once with EMSGSIZE when the message is too big for a datagram [2.5]', async () => {
     const server = await answering(() => 'ok');
-    const req = startRequest(server.port, big(MAX_IPV4 + 1), { timeoutMs: 5000, tries: 3 });
+    const req = startRequest(server.port, big(MAX_IPV4_DATAGRAM + 1), { timeoutMs: 5000, tries: 3 });
     expectRejection(await req.outcome('request() to reject at once: 65,508 bytes do not fit in a datagram', HINT.tooBig, 1000), 'EMSGSIZE', HINT.tooBig);
   });
 
