@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench`: how fast verify is, measured (never asserted in tests).
-// Medians over several runs of: verify of lesson 01 on the solution (the runner alone, and
-// through npm), a raw vitest run of the same test file, and the whole course on solutions/;
-// plus the peak memory of each command's process tree.
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+// `npm run bench`: how fast verify is, measured (never asserted in tests). Side by side, in
+// rounds: verify of lesson 01 on the solution (the runner alone, and through npm), a raw vitest
+// run of the same test file, learnyounode's verify of its TCP exercise (the yardstick), the
+// whole course on solutions/, and batch grading of 30 submissions; medians and the peak memory
+// of each command's process tree. `--quick` leaves out learnyounode and grading; `--runs=N`.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
+import { dim } from '../report/style.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
 const node = process.execPath;
@@ -53,11 +55,12 @@ function treeRss(/** @type {number} */ rootPid) {
  * Runs a command once; resolves with its wall time and the peak RSS of its process tree.
  * @param {string[]} argv
  * @param {Record<string, string>} env
+ * @param {string} [cwd]
  */
-function timeOnce(argv, env) {
+function timeOnce(argv, env, cwd = ROOT) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, treeRss(/** @type {number} */ (child.pid)))), 25);
     let err = '';
@@ -76,27 +79,73 @@ const median = (/** @type {number[]} */ xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** @type {{ name: string, argv: string[], env?: Record<string, string> }[]} */
+/**
+ * learnyounode's verify of its TCP exercise (TIME SERVER), the yardstick for a course runner:
+ * installed once into a temporary folder, with its own HOME so it keeps no state of ours.
+ */
+function learnyounode() {
+  const dir = path.join(os.tmpdir(), 'netlings-bench-learnyounode');
+  const bin = path.join(dir, 'node_modules', '.bin', 'learnyounode');
+  const home = path.join(dir, 'home');
+  if (!existsSync(bin)) {
+    mkdirSync(home, { recursive: true });
+    console.log(dim(`installing learnyounode 4 into ${dir} (once)…`));
+    execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--silent', 'learnyounode@4'], { stdio: 'ignore' });
+    copyFileSync(path.join(dir, 'node_modules', 'learnyounode', 'exercises', 'time_server', 'solution', 'solution.js'), path.join(dir, 'program.js'));
+    execFileSync(bin, ['select', 'TIME SERVER'], { cwd: dir, env: { ...process.env, HOME: home }, stdio: 'ignore' });
+  }
+  return { argv: [bin, 'verify', path.join(dir, 'program.js')], env: { HOME: home }, cwd: dir };
+}
+
+/** 30 students (or --students=N), alternately the reference solutions and the stubs. */
+function submissions(/** @type {number} */ n) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-subs-'));
+  for (let i = 0; i < n; i++) {
+    const from = path.join(ROOT, i % 2 ? 'exercises' : 'solutions');
+    cpSync(from, path.join(dir, `student-${String(i + 1).padStart(2, '0')}`), { recursive: true });
+  }
+  return dir;
+}
+
+const quick = process.argv.includes('--quick');
+const students = Number(process.argv.find((a) => a.startsWith('--students='))?.slice(11) ?? 30);
+const lyn = quick ? undefined : learnyounode();
+const subs = quick ? undefined : submissions(students);
+const gradeOut = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-grades-'));
+
+/** @type {{ name: string, argv: string[], env?: Record<string, string>, cwd?: string, runs?: number }[]} */
 const cases = [
   { name: 'verify 01 on the solution (node runner/bin/netlings.js)', argv: [node, cli, 'verify', '01-tcp-handshake', '--exercises', 'solutions'] },
   { name: 'npm run verify 01-tcp-handshake -- --exercises solutions', argv: ['npm', 'run', '--silent', 'verify', '01-tcp-handshake', '--', '--exercises', 'solutions'] },
   { name: 'raw vitest run of the same test file', argv: [node, vitestBin, 'run', '--config', 'runner/vitest.config.js', '01-tcp-handshake'], env: { NETLINGS_EXERCISES: 'solutions' } },
+  ...(lyn ? [{ name: "learnyounode 4: verify of its TCP exercise (TIME SERVER)", ...lyn }] : []),
   { name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] },
+  ...(subs ? [{ name: `grade ${students} submissions of the whole course (half solutions, half stubs)`, argv: [node, cli, 'grade', subs, '--output', gradeOut], runs: 1 }] : []),
 ];
 
-console.log(`netlings bench: ${runs} runs each (plus one warm-up), median wall time and peak memory of the process tree`);
+console.log(`netlings bench: ${runs} rounds (plus one warm-up), each case once per round so they share the machine's noise; median wall time and peak memory of the process tree`);
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}\n`);
+/** @type {Map<string, { ms: number, peak: number }[]>} */
+const results = new Map(cases.map((c) => [c.name, []]));
+for (const c of cases) await timeOnce(c.argv, c.env ?? {}, c.cwd); // warm-up: disk cache, vite's first transform
+for (let round = 0; round < runs; round++) {
+  for (const c of cases) {
+    if (round >= (c.runs ?? runs)) continue;
+    /** @type {{ ms: number, peak: number }[]} */ (results.get(c.name)).push(/** @type {{ ms: number, peak: number }} */ (await timeOnce(c.argv, c.env ?? {}, c.cwd)));
+  }
+}
 /** @type {Record<string, number>} */
 const medians = {};
 for (const c of cases) {
-  await timeOnce(c.argv, c.env ?? {}); // warm-up: disk cache, vite's first transform
-  const results = [];
-  for (let i = 0; i < runs; i++) results.push(/** @type {{ ms: number, peak: number }} */ (await timeOnce(c.argv, c.env ?? {})));
-  const ms = median(results.map((r) => r.ms));
-  const peak = Math.max(...results.map((r) => r.peak));
+  const rs = /** @type {{ ms: number, peak: number }[]} */ (results.get(c.name));
+  const ms = median(rs.map((r) => r.ms));
+  const peak = Math.max(...rs.map((r) => r.peak));
   medians[c.name] = ms;
-  const spread = `${Math.min(...results.map((r) => r.ms)).toFixed(0)}–${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`;
+  const spread = `${Math.min(...rs.map((r) => r.ms)).toFixed(0)}–${Math.max(...rs.map((r) => r.ms)).toFixed(0)} ms over ${rs.length}`;
   console.log(`${(ms / 1000).toFixed(3).padStart(7)} s  ${c.name}\n${' '.repeat(11)}range ${spread}, peak ${peak ? `${(peak / 2 ** 20).toFixed(0)} MiB` : 'n/a'}`);
 }
-const ratio = medians[cases[0].name] / medians[cases[2].name];
-console.log(`\nverify / raw vitest: ${ratio.toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(medians[cases[0].name] / 1000).toFixed(3)} s (target ≤ 1.0 s)`);
+const verify01 = medians[cases[0].name];
+console.log(`\nverify / raw vitest: ${(verify01 / medians[cases[2].name]).toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(verify01 / 1000).toFixed(3)} s`);
+if (lyn) console.log(`verify / learnyounode verify: ${(verify01 / medians[cases[3].name]).toFixed(2)}× (target ≤ 1.0×)`);
+if (subs) console.log(`grading ${students} submissions: ${(medians[cases[cases.length - 1].name] / 1000).toFixed(1)} s (target ≤ 60 s for 30)`);
+for (const d of [subs, gradeOut]) if (d) rmSync(d, { recursive: true, force: true });

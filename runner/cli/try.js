@@ -1,25 +1,15 @@
 // `netlings try <lesson> [--port N] [--exercises DIR]`: runs the learner's own code (through the
 // lesson's try adapter, under tsx) and prints the explainer's commands to talk to it with real
 // tools, filled in with the real port. Runs until Ctrl+C, then closes everything it started.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { consoleCommands, fill, TOOLS, toolsOf } from '../core/console-blocks.js';
+import { consoleCommands, fill, isInstalled, TOOLS, toolsOf } from '../core/console-blocks.js';
 import { ROOT } from '../core/course.js';
 import { TryStartError, startTry } from '../try/session.js';
 import { FAIL, bold, cyan, dim, yellow } from '../report/style.js';
 import { UsageError } from './args.js';
 import { selectLessons } from './verify.js';
 
-/** @param {string} tool */
-function installed(tool) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * @param {import('../core/course.js').Course} course
@@ -51,7 +41,7 @@ export async function tryLesson(course, { positionals, flags }) {
   for (const c of commands) {
     out.push('', `  ${cyan('$')} ${fill(c.command, values)}`);
     for (const line of c.expected) out.push(dim(`    ${fill(line, values)}`));
-    for (const tool of toolsOf(c.command)) if (!installed(tool)) missing.add(tool);
+    for (const tool of toolsOf(c.command)) if (!isInstalled(tool)) missing.add(tool);
   }
   for (const tool of missing) out.push('', `${yellow(`${tool} is not installed.`)} ${TOOLS[/** @type {keyof typeof TOOLS} */ (tool)]}`);
   if (values.CERTS) out.push('', `Certificates for this session: ${values.CERTS}`);

@@ -1,6 +1,7 @@
 // The commands of an explainer's "Try it" part: ```console fences in which `$ ` lines are shell
 // commands and the lines after each are its expected output (a line `...` matches any lines).
 // `npm run try` prints them with the placeholders filled in; the self-test runs them.
+import { execFileSync } from 'node:child_process';
 
 /**
  * @typedef {object} ConsoleCommand
@@ -89,4 +90,17 @@ export const TOOLS = {
  */
 export function toolsOf(command) {
   return /** @type {(keyof typeof TOOLS)[]} */ (Object.keys(TOOLS).filter((tool) => new RegExp(`(^|[|;&(]\\s*|\\s)${tool}\\s`).test(`${command} `)));
+}
+
+/**
+ * Is a command on the PATH?
+ * @param {string} tool
+ */
+export function isInstalled(tool) {
+  try {
+    execFileSync('sh', ['-c', `command -v '${tool.replace(/'/g, '')}'`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

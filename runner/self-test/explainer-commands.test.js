@@ -2,26 +2,17 @@
 // against the reference solution started by `npm run try`, and must print what the explainer
 // says. Real tools (nc, socat, dig, openssl) are independent clients nobody here wrote; a tool
 // that is not installed skips its command with a note (.ci/run installs them all).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { consoleCommands, fill, outputMatches, toolsOf } from '../core/console-blocks.js';
+import { consoleCommands, fill, isInstalled, outputMatches, toolsOf } from '../core/console-blocks.js';
 import { ROOT, loadCourse } from '../core/course.js';
 import { startTry } from '../try/session.js';
 
 const COMMAND_MS = 15_000;
 const course = loadCourse();
 
-/** @param {string} tool */
-function installed(tool) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** @param {string} command */
 function run(command) {
@@ -47,7 +38,7 @@ for (const lesson of course.lessons) {
     afterAll(async () => session?.close());
     for (const c of commands) {
       test(`${lesson.explainer}:${c.line} $ ${c.command}`, async (ctx) => {
-        const missing = toolsOf(c.command).filter((t) => !installed(t));
+        const missing = toolsOf(c.command).filter((t) => !isInstalled(t));
         if (missing.length) return ctx.skip(`${missing.join(', ')} not installed`);
         const values = /** @type {NonNullable<typeof session>} */ (session).placeholders;
         const result = /** @type {{ code: number | string, stdout: string, stderr: string }} */ (await run(fill(c.command, values)));
