@@ -6,6 +6,7 @@ import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
 import { stopProbes } from './leftovers.ts';
 import { closeUdpSockets } from './udp-tracking.ts';
+import { cancelResolvers } from './dns.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
@@ -19,6 +20,10 @@ export { UDP_HOST, UdpPeer } from './udp-peer.ts';
 export { bindLearnerSocket, closedUdpPort, udpServer, type Datagram } from './udp.ts';
 export { lossyProxy, type LossyOptions } from './udp-proxy.ts';
 export { DEFAULT_MAX_DATAGRAM, MAX_IPV4_DATAGRAM } from './udp-tracking.ts';
+export { cancelAfterCheck, resolverFor, silentDnsServer, zoneServer } from './dns.ts';
+export { dnsEscapes, expectHermetic, useDnsSandbox, type Escape } from './dns-sandbox.ts';
+export { type Query, type ZoneServer } from './dns-server.ts';
+export { ORIGIN, SOA_DATA, ZONE, type ZoneRecord } from './dns-zone.ts';
 export { startProbe, type Probe } from './leftovers.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
@@ -29,6 +34,7 @@ beforeEach(() => {
 afterEach(async () => {
   await closeProxies();
   stopProbes();
+  cancelResolvers();
   await closeUdpSockets();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains

@@ -57,6 +57,14 @@ const trackingBind = function (this: dgram.Socket, ...args: unknown[]) {
 trackingBind.netlingsOriginal = originalBind;
 dgram.Socket.prototype.bind = trackingBind;
 
+/** An own socket that outlives a check (a server for a whole test file); its owner closes it. */
+export function lastingOwnSocket(): dgram.Socket {
+  const socket = dgram.createSocket('udp4');
+  ours.add(socket);
+  socket.on('error', () => {});
+  return socket;
+}
+
 function closeQuietly(socket: dgram.Socket): Promise<void> {
   const closed = once(socket, 'close').then(() => undefined);
   try {
