@@ -12,6 +12,7 @@
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startZoneServer, type ZoneServer } from './dns-server.ts';
 import { fail } from './failure.ts';
@@ -57,7 +58,15 @@ const restores: (() => void)[] = [];
 function patch(target: object, key: string, make: (original: Fn) => Fn): void {
   const t = target as Record<string, Fn>;
   const original = t[key];
-  t[key] = make(original);
+  const wrapper = make(original);
+  // Keep the original's symbol properties: util.promisify(dns.lookup) reads one of them to
+  // resolve with { address, family } instead of the address alone. (Not promisify.custom, which
+  // would call the original and get past the trap.)
+  for (const symbol of Object.getOwnPropertySymbols(original)) {
+    if (symbol === promisify.custom) continue;
+    Object.defineProperty(wrapper, symbol, Object.getOwnPropertyDescriptor(original, symbol)!);
+  }
+  t[key] = wrapper;
   restores.push(() => (t[key] = original));
 }
 
@@ -130,31 +139,36 @@ export function dnsEscapes(): readonly Escape[] {
   return escapes;
 }
 
-const MESSAGES: Record<Escape['kind'], { message: (d: string) => string; hint: string }> = {
+const ASKED_ONLY_ITS_RESOLVER = 'every question asked of the resolver your function was given (or made, in createResolver())';
+const MESSAGES: Record<Escape['kind'], { message: (d: string) => string; expected: string; hint: string }> = {
   'global-query': {
     message: (d) => `your code asked the program-wide resolver (dns.resolve…() or dns.promises.resolve…()) for ${d}, not the resolver it was given`,
+    expected: ASKED_ONLY_ITS_RESOLVER,
     hint: 'Call the methods of the resolver passed to your function, e.g. resolver.resolveMx(domain). The functions on the dns module ask the servers of the whole program.',
   },
   lookup: {
     message: (d) => `your code called ${d}, which asks the operating system (getaddrinfo: /etc/hosts, then the system's DNS), not a DNS server you choose`,
+    expected: ASKED_ONLY_ITS_RESOLVER,
     hint: 'dns.lookup() is for connecting to a name the way the OS would. To ask a DNS server for records, use the resolver: resolver.resolve4(name), resolver.resolveMx(name), …',
   },
   'foreign-servers': {
     message: (d) => `your code sent a DNS query, ${d}, to servers other than the one it was given (blocked: the checks never use real DNS)`,
+    expected: ASKED_ONLY_ITS_RESOLVER,
     hint: "A new Resolver() asks the system's DNS servers until you call resolver.setServers([server]). Use the resolver you were given, or set its servers before the first query.",
   },
   'set-servers': {
     message: (d) => `your code changed the program-wide DNS servers: ${d}`,
+    expected: 'the program-wide DNS servers left as they were',
     hint: 'dns.setServers() redirects every dns.resolve…() call in the whole program. Create a resolver of your own instead: const resolver = new Resolver(options); resolver.setServers([server]).',
   },
 };
 
 function report(found: readonly Escape[]): never {
   const [first, ...more] = found;
-  const { message, hint } = MESSAGES[first.kind];
+  const { message, expected, hint } = MESSAGES[first.kind];
   fail({
     message: message(first.detail),
-    expected: 'every question asked of the resolver your function was given (or made, in createResolver())',
+    expected,
     actual: more.length ? `${first.detail}, and ${more.length} more` : first.detail,
     hint,
   });
