@@ -6,7 +6,8 @@
 // Answers follow RFC 1034 closely enough for Node's resolver and dig: CNAMEs are followed inside
 // the zone and returned as a chain; a name that exists without records of the asked type gets an
 // empty answer (NODATA, Node's ENODATA); a name that does not exist gets NXDOMAIN (ENOTFOUND);
-// both carry the zone's SOA in the authority section. Names outside the zone are REFUSED.
+// both carry the zone's SOA in the authority section. Names outside the zone are REFUSED; a record
+// set marked `broken` gets SERVFAIL (Node's ESERVFAIL).
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import dnsPacket from 'dns-packet';
@@ -14,6 +15,7 @@ import { ORIGIN, ZONE, type ZoneRecord } from './dns-zone.ts';
 
 /** Response codes, which dns-packet takes in the low 4 bits of `flags` (its `rcode` key is ignored when encoding). */
 const NOERROR = 0;
+const SERVFAIL = 2;
 const NXDOMAIN = 3;
 const REFUSED = 5;
 
@@ -57,6 +59,8 @@ const inZone = (name: string) => name === ORIGIN || name.endsWith(`.${ORIGIN}`) 
 export function answer(zone: readonly ZoneRecord[], qname: string, qtype: string): { answers: ZoneRecord[]; rcode: number } {
   let name = lower(qname);
   if (!inZone(name)) return { answers: [], rcode: REFUSED };
+  // A broken record set fails its own questions, and ANY, which would have to include it.
+  if (zone.some((rec) => rec.broken && rec.name === name && (rec.type === qtype || qtype === 'ANY'))) return { answers: [], rcode: SERVFAIL };
   if (qtype === 'ANY') {
     const all = zone.filter((rec) => rec.name === name);
     return { answers: all, rcode: all.length || exists(zone, name) ? NOERROR : NXDOMAIN };
@@ -92,6 +96,7 @@ export function respond(zone: readonly ZoneRecord[], packet: Buffer, refuseAll =
   }
   const qtype: string = question.type;
   const { answers, rcode } = refuseAll ? { answers: [], rcode: REFUSED } : answer(zone, question.name, qtype);
+  const failed = rcode === REFUSED || rcode === SERVFAIL;
   const soa = zone.find((rec) => rec.type === 'SOA');
   const asked = qtype === 'ANY' ? answers.length > 0 : answers.some((rec) => rec.type === qtype);
   const response = dnsPacket.encode({
@@ -101,7 +106,7 @@ export function respond(zone: readonly ZoneRecord[], packet: Buffer, refuseAll =
     questions: [question],
     answers: answers.map((rec) => ({ name: rec.name, type: rec.type, ttl: rec.ttl, class: 'IN', data: rec.data }) as dnsPacket.Answer),
     // No records of the asked type: the SOA tells resolvers how long they may remember that.
-    authorities: !asked && rcode !== REFUSED && soa ? [{ name: soa.name, type: 'SOA', ttl: soa.ttl, class: 'IN', data: soa.data } as dnsPacket.Answer] : [],
+    authorities: !asked && !failed && soa ? [{ name: soa.name, type: 'SOA', ttl: soa.ttl, class: 'IN', data: soa.data } as dnsPacket.Answer] : [],
   });
   return { response, question: { name: question.name, type: question.type } };
 }

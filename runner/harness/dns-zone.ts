@@ -15,6 +15,8 @@ export interface ZoneRecord {
   ttl: number;
   /** In dns-packet's shape for the type (e.g. MX: { preference, exchange }). */
   data: unknown;
+  /** The server fails every question for this name and type (SERVFAIL), as a broken zone would. */
+  broken?: true;
 }
 
 export const ORIGIN = 'example.test';
@@ -55,6 +57,9 @@ export const ZONE: readonly ZoneRecord[] = [
   r('mx2.example.test', 'A', 300, '192.0.2.26'),
   r('mx3.example.test', 'A', 300, '192.0.2.27'),
   r('backup.example.test', 'A', 300, '192.0.2.28'),
+  // A name whose A records work but whose TXT records make the server fail (SERVFAIL).
+  r('half.example.test', 'A', 300, '192.0.2.30'),
+  { ...r('half.example.test', 'TXT', 300, 'unreachable'), broken: true },
   // A name with only a TXT record: every other type is "no data".
   r('notes.example.test', 'TXT', 120, [LONG_TEXT.slice(0, 255), LONG_TEXT.slice(255)]),
   // Two mail servers share the best priority.

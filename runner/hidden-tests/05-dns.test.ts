@@ -242,6 +242,12 @@ describe('Task 2: describeName()', () => {
     // The zone server is not responsible for example.com: it answers REFUSED (EREFUSED).
     expectRejected(await run('describeName', resolver, 'example.com'), 'EREFUSED', 'describeName("example.com"), which the server refuses', HINT.rethrow);
   });
+
+  test('rejects when one query fails, even though the others worked [2.5]', async () => {
+    const { resolver } = await setup();
+    // half.example.test has A records, but the server fails on its TXT records (SERVFAIL).
+    expectRejected(await run('describeName', resolver, 'half.example.test'), 'ESERVFAIL', 'describeName("half.example.test"), whose TXT query fails with SERVFAIL while its A query works,', HINT.rethrow);
+  });
 });
 
 describe('Task 3: pickMailServer()', () => {
