@@ -23,7 +23,8 @@ const start: TryAdapter = async ({ load, host, port }) => {
       console.log(`your ${what} → ${/^TODO|not written yet/.test((err as Error).message) ? 'not written yet' : `error ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`}`);
     }
   };
-  setImmediate(async () => {
+  // Cosmetic only: let `npm run try` print its header and the dig commands first.
+  setTimeout(async () => {
     let resolver: Resolver | undefined;
     await ask('createResolver()', async () => {
       resolver = lesson.createResolver(address);
@@ -34,7 +35,7 @@ const start: TryAdapter = async ({ load, host, port }) => {
     await ask("pickMailServer('example.test')", () => lesson.pickMailServer(r, 'example.test'));
     await ask("locateService('_sip._tcp.example.test')", () => lesson.locateService(r, '_sip._tcp.example.test'));
     await ask("followCname('shop.example.test')", () => lesson.followCname(r, 'shop.example.test'));
-  });
+  }, 500).unref();
   return { what: 'the example.test zone server (the one the checks use)', placeholders: { PORT: String(server.port) }, close: () => server.close() };
 };
 export default start;
