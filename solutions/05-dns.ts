@@ -46,7 +46,7 @@ export async function pickMailServer(resolver: Resolver, domain: string): Promis
   const records = await orEmpty(resolver.resolveMx(domain), []);
   if (records.length === 0) return null;
   // The lowest number is the most preferred; compare numbers, not text.
-  const best = records.reduce((a, b) => (b.priority < a.priority ? b : a));
+  const best = records.reduce((kept, record) => (record.priority < kept.priority ? record : kept));
   return best.exchange;
 }
 
@@ -61,7 +61,7 @@ export async function followCname(resolver: Resolver, name: string): Promise<str
   for (;;) {
     const [target] = await orEmpty(resolver.resolveCname(chain[chain.length - 1]), []);
     if (target === undefined) return chain;
-    if (chain.includes(target)) throw Object.assign(new Error(`CNAME loop: ${[...chain, target].join(' -> ')}`), { code: 'ELOOP' });
+    if (chain.includes(target)) throw Object.assign(new Error(`CNAME loop back to ${target}`), { code: 'ELOOP' });
     chain.push(target);
   }
 }

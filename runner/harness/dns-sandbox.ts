@@ -184,6 +184,7 @@ export function expectHermetic(): void {
 /** Puts the sandbox around every check of this test file. Call once, at the top. */
 export function useDnsSandbox(): void {
   let saved: string[] = [];
+  let savedOrder: ReturnType<typeof dns.getDefaultResultOrder> = 'verbatim';
   const originalSetServers = dns.setServers;
   beforeAll(async () => {
     trap = await startZoneServer({ zone: [], refuseAll: true, createSocket: lastingOwnSocket });
@@ -191,6 +192,10 @@ export function useDnsSandbox(): void {
     saved = dns.getServers();
     trapServers = [`127.0.0.1:${trap.port}`];
     dns.setServers(trapServers);
+    // Addresses in IPv6-first order, as many systems give them: lookup('localhost') without
+    // family 4 then shows its ::1 (where the system has one) instead of passing by luck.
+    savedOrder = dns.getDefaultResultOrder();
+    dns.setDefaultResultOrder('ipv6first');
     patchLookups();
     patchSetServers();
     patchResolvers();
@@ -207,6 +212,7 @@ export function useDnsSandbox(): void {
     for (const restore of restores.splice(0).reverse()) restore();
     syncBuiltinESMExports();
     originalSetServers(saved);
+    dns.setDefaultResultOrder(savedOrder);
     await trap?.close();
     trap = undefined;
   });

@@ -77,11 +77,14 @@ export const ZONE: readonly ZoneRecord[] = [
   r('loop1.example.test', 'CNAME', 300, 'loop2.example.test'),
   r('loop2.example.test', 'CNAME', 300, 'loop1.example.test'),
   r('dangling.example.test', 'CNAME', 300, 'gone.example.test'),
-  // Services: out of order; the best is priority 10 with the highest weight (sip-a, port 5062).
+  // Services, out of order. The best is priority 10 with the highest weight: sip-a, port 5062.
+  // It is neither the first nor the last record, nor the first or last of the priority-10 ones;
+  // the heaviest record of all (sip-c) has a worse priority and comes after it.
   r('_sip._tcp.example.test', 'SRV', 300, { priority: 20, weight: 0, port: 5070, target: 'sip-backup.example.test' }),
   r('_sip._tcp.example.test', 'SRV', 300, { priority: 10, weight: 10, port: 5061, target: 'sip-b.example.test' }),
-  r('_sip._tcp.example.test', 'SRV', 300, { priority: 30, weight: 100, port: 5080, target: 'sip-c.example.test' }),
   r('_sip._tcp.example.test', 'SRV', 300, { priority: 10, weight: 60, port: 5062, target: 'sip-a.example.test' }),
+  r('_sip._tcp.example.test', 'SRV', 300, { priority: 30, weight: 100, port: 5080, target: 'sip-c.example.test' }),
+  r('_sip._tcp.example.test', 'SRV', 300, { priority: 10, weight: 20, port: 5063, target: 'sip-d.example.test' }),
   // A service with one server, on a port of its own.
   r('_submission._tcp.example.test', 'SRV', 300, { priority: 0, weight: 1, port: 587, target: 'smtp.example.test' }),
   // Two equally good XMPP servers, each on its own port.

@@ -300,8 +300,8 @@ describe('Task 4: locateService()', () => {
   test('picks the lowest priority, then the highest weight, with that record\'s port [4.1, 4.2]', async () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('locateService', resolver, '_sip._tcp.example.test'), 'locateService("_sip._tcp.example.test")', '{ host: "sip-a.example.test", port: 5062 }', HINT.srv);
-    const hint = got?.host === 'sip-b.example.test' ? `sip-b has the best priority (10) but a lower weight (10) than sip-a (60). ${HINT.srv}` : HINT.srv;
-    expectSame(got && { host: got.host, port: got.port }, { host: 'sip-a.example.test', port: 5062 }, 'the service found (priorities 20, 10, 30, 10; sip-a has priority 10 and weight 60)', hint);
+    const hint = got?.host === 'sip-b.example.test' || got?.host === 'sip-d.example.test' ? `${got.host.split('.')[0]} has the best priority (10) but a lower weight than sip-a (60). ${HINT.srv}` : HINT.srv;
+    expectSame(got && { host: got.host, port: got.port }, { host: 'sip-a.example.test', port: 5062 }, 'the service found (priorities 20, 10, 10, 30, 10; of the priority-10 ones, sip-a has the highest weight, 60)', hint);
   });
 
   test('picks one of the records that tie on priority and weight, with its own port [4.2]', async () => {
@@ -358,7 +358,14 @@ describe('Task 6: compareLocalhost()', () => {
     const os = (await dns.promises.lookup('localhost', { family: 4 })).address;
     const got = expectResolved(await run('compareLocalhost', resolver), 'compareLocalhost()', `{ lookup: "${os}", … }`, HINT.lookup);
     if (got?.lookup !== os) {
-      fail({ message: 'the lookup address is not what the operating system gives for localhost', expected: show(os), actual: show(String(got?.lookup)), hint: got?.lookup === '192.0.2.99' ? `192.0.2.99 is the DNS server's answer. ${HINT.lookup}` : HINT.lookup });
+      const value: unknown = got?.lookup;
+      const hint =
+        value === '192.0.2.99'
+          ? `192.0.2.99 is the DNS server's answer. ${HINT.lookup}`
+          : typeof value === 'object' && value !== null && 'address' in value
+            ? "lookup() from 'node:dns/promises' resolves with { address, family }: put its address (a string) in lookup."
+            : HINT.lookup;
+      fail({ message: 'the lookup address is not what the operating system gives for localhost', expected: show(os), actual: typeof value === 'string' ? show(value) : show(JSON.stringify(value) ?? String(value)), hint });
     }
     const other = zone.log.filter((q) => !(q.type === 'A' && q.name === 'localhost'));
     if (other.length) fail({ message: 'compareLocalhost() asked the DNS server more than A localhost', expected: 'only A localhost, from resolve4()', actual: other.map((q) => `${q.type} ${q.name}`).join(', '), hint: HINT.lookup });
