@@ -81,7 +81,7 @@ async function runWith<K extends Fn>(options: { hint: string }, name: K, ...args
 }
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
-const describeOutcome = (o: Outcome<unknown>) => (o.resolved ? `resolved with ${show(JSON.stringify(o.value) ?? String(o.value))}` : `rejected with ${codeOf(o.error) ?? show(String(o.error))}`);
+const describeOutcome = (o: Outcome<unknown>) => (o.resolved ? `resolved with ${asJson(o.value)}` : `rejected with ${codeOf(o.error) ?? show(String(o.error))}`);
 
 function expectResolved<T>(o: Outcome<T>, what: string, expected: string, hint: string): T {
   if (!o.resolved) fail({ message: `${what} rejected instead of resolving`, expected, actual: describeOutcome(o), hint });
@@ -105,9 +105,15 @@ function canonical(value: unknown): string {
   return JSON.stringify(norm(value)) ?? String(value);
 }
 
+/** A value as JSON for a message, shortened when long. */
+function asJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 160 ? `${text.slice(0, 160)}… (${text.length.toLocaleString('en')} characters)` : text;
+}
+
 function expectSame(actual: unknown, expected: unknown, what: string, hint: string): void {
   if (canonical(actual) === canonical(expected)) return;
-  fail({ message: `${what} was not what the zone holds`, expected: show(JSON.stringify(expected)), actual: show(JSON.stringify(actual) ?? String(actual)), hint });
+  fail({ message: `${what} was not what the zone holds`, expected: asJson(expected), actual: asJson(actual), hint });
 }
 
 async function setup(): Promise<{ zone: ZoneServer; resolver: Resolver }> {
@@ -135,7 +141,7 @@ describe('Task 1: createResolver()', () => {
     expectHermetic();
     const servers = resolver.getServers();
     if (servers.length !== 1 || servers[0] !== server) {
-      fail({ message: 'the resolver does not ask exactly the server it was given', expected: show(JSON.stringify([server])), actual: `getServers() gives ${show(JSON.stringify(servers))}`, hint: HINT.setServers });
+      fail({ message: 'the resolver does not ask exactly the server it was given', expected: asJson([server]), actual: `getServers() gives ${asJson(servers)}`, hint: HINT.setServers });
     }
     return resolver;
   }
@@ -156,7 +162,7 @@ describe('Task 1: createResolver()', () => {
     if (first === second) fail({ message: 'createResolver() returned the same resolver twice', expected: 'a new Resolver per call', actual: 'the same object', hint: 'Create the resolver inside createResolver(): new Resolver(...) on every call, not once for the whole file.' });
     const servers = first.getServers();
     if (servers.join() !== `127.0.0.1:${one.port}`) {
-      fail({ message: 'the first resolver changed its server when a second one was created', expected: show(JSON.stringify([`127.0.0.1:${one.port}`])), actual: `getServers() gives ${show(JSON.stringify(servers))}`, hint: 'Each call must create its own Resolver; a shared one is reconfigured by every call.' });
+      fail({ message: 'the first resolver changed its server when a second one was created', expected: asJson([`127.0.0.1:${one.port}`]), actual: `getServers() gives ${asJson(servers)}`, hint: 'Each call must create its own Resolver; a shared one is reconfigured by every call.' });
     }
     await within(Promise.all([first.resolveMx('example.test'), second.resolveNs('example.test')]), 'both resolvers to answer', { ms: 2000, hint: HINT.setServers });
     expectHermetic();
@@ -172,7 +178,7 @@ describe('Task 1: createResolver()', () => {
     await within(resolver.resolve4('example.test').catch(() => []), 'your resolver to answer A example.test', { ms: 2000, hint: HINT.setServers });
     expectHermetic();
     const after = dns.getServers();
-    if (after.join() !== before.join()) fail({ message: 'the program-wide DNS servers changed', expected: show(JSON.stringify(before)), actual: show(JSON.stringify(after)), hint: 'Never call dns.setServers(): set the servers of your own resolver with resolver.setServers([server]).' });
+    if (after.join() !== before.join()) fail({ message: 'the program-wide DNS servers changed', expected: asJson(before), actual: asJson(after), hint: 'Never call dns.setServers(): set the servers of your own resolver with resolver.setServers([server]).' });
   });
 
   test('gives up on a server that never answers: ETIMEOUT after 2 tries, well within 2 s [1.3]', async () => {
@@ -309,7 +315,7 @@ describe('Task 4: locateService()', () => {
     const got = expectResolved(await run('locateService', resolver, '_xmpp._tcp.example.test'), 'locateService("_xmpp._tcp.example.test")', 'xmpp1:5222 or xmpp2:5223', HINT.srv);
     const found = canonical(got && { host: got.host, port: got.port });
     if (found !== canonical({ host: 'xmpp1.example.test', port: 5222 }) && found !== canonical({ host: 'xmpp2.example.test', port: 5223 })) {
-      fail({ message: 'locateService() did not pick one of the two best XMPP servers with its own port', expected: '{ host: "xmpp1.example.test", port: 5222 } or { host: "xmpp2.example.test", port: 5223 }', actual: show(JSON.stringify(got)), hint: HINT.srv });
+      fail({ message: 'locateService() did not pick one of the two best XMPP servers with its own port', expected: '{ host: "xmpp1.example.test", port: 5222 } or { host: "xmpp2.example.test", port: 5223 }', actual: asJson(got), hint: HINT.srv });
     }
   });
 
@@ -329,14 +335,14 @@ describe('Task 5: followCname()', () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('followCname', resolver, 'shop.example.test'), 'followCname("shop.example.test")', 'the chain of 4 names', HINT.cname);
     if (JSON.stringify(got) !== JSON.stringify(['shop.example.test', 'www.example.test', 'web.example.test', 'app.example.test'])) {
-      fail({ message: 'followCname() did not give the whole chain, in order', expected: show(JSON.stringify(['shop.example.test', 'www.example.test', 'web.example.test', 'app.example.test'])), actual: show(JSON.stringify(got)), hint: HINT.cname });
+      fail({ message: 'followCname() did not give the whole chain, in order', expected: asJson(['shop.example.test', 'www.example.test', 'web.example.test', 'app.example.test']), actual: asJson(got), hint: HINT.cname });
     }
   });
 
   test('gives [name] for a name that is no alias [5.1]', async () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('followCname', resolver, 'app.example.test'), 'followCname("app.example.test"), a name without a CNAME,', '["app.example.test"]', HINT.enodata);
-    if (JSON.stringify(got) !== JSON.stringify(['app.example.test'])) fail({ message: 'followCname() of a name without a CNAME should give just that name', expected: show('["app.example.test"]'), actual: show(JSON.stringify(got)), hint: HINT.cname });
+    if (JSON.stringify(got) !== JSON.stringify(['app.example.test'])) fail({ message: 'followCname() of a name without a CNAME should give just that name', expected: asJson(['app.example.test']), actual: asJson(got), hint: HINT.cname });
   });
 
   test('rejects with ENOTFOUND when an alias points to a name that does not exist [5.2]', async () => {
@@ -365,7 +371,7 @@ describe('Task 6: compareLocalhost()', () => {
           : typeof value === 'object' && value !== null && 'address' in value
             ? "lookup() from 'node:dns/promises' resolves with { address, family }: put its address (a string) in lookup."
             : HINT.lookup;
-      fail({ message: 'the lookup address is not what the operating system gives for localhost', expected: show(os), actual: typeof value === 'string' ? show(value) : show(JSON.stringify(value) ?? String(value)), hint });
+      fail({ message: 'the lookup address is not what the operating system gives for localhost', expected: show(os), actual: typeof value === 'string' ? show(value) : asJson(value), hint });
     }
     const other = zone.log.filter((q) => !(q.type === 'A' && q.name === 'localhost'));
     if (other.length) fail({ message: 'compareLocalhost() asked the DNS server more than A localhost', expected: 'only A localhost, from resolve4()', actual: other.map((q) => `${q.type} ${q.name}`).join(', '), hint: HINT.lookup });
