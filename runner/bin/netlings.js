@@ -7,10 +7,14 @@ import { UsageError, flagHelp, parseCli } from '../cli/args.js';
 const USAGE = `netlings: learn Node.js networking by fixing small programs
 
 Usage (through npm):
-  npm run learn                  the course status and the lesson you are on
+  npm run learn [lesson]         the interactive workbook: the lesson you are on (or the one
+                                 named), checked on every save
+  npm run list                   every lesson, whether it passes, and your points
   npm run verify [lesson]        check one lesson (01, 1, tcp-handshake or 01-tcp-handshake),
                                  or every lesson in order, stopping at the first that fails
   npm run hint <lesson> [n]      hint n (default 1) for a lesson
+  npm run reset <lesson>         put the original stub back (your file is saved in .netlings/backups/)
+  npm run solution <lesson>      the reference solution, once the lesson passes (or with --force)
   npm run try <lesson>           run your own code and talk to it with real tools (nc, dig, …)
   npm run grade -- <dir>         (teachers) grade every student folder in <dir>: grades.csv/html
 
@@ -34,7 +38,13 @@ async function main() {
     case 'try':
       return (await import('../cli/try.js')).tryLesson(course, args);
     case 'learn':
-      return (await import('../cli/learn.js')).learn(course);
+      return (await import('../cli/learn.js')).learn(course, args);
+    case 'list':
+      return (await import('../cli/list.js')).list(course, args);
+    case 'reset':
+      return (await import('../cli/reset.js')).reset(course, args);
+    case 'solution':
+      return (await import('../cli/solution.js')).solution(course, args);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }

@@ -17,6 +17,8 @@ export const FLAGS = {
   output: { type: 'string', placeholder: 'PATH', description: 'with --reporter: the report file (default stdout); with grade: the folder for grades.csv/html (default grades/)' },
   jobs: { type: 'string', placeholder: 'N', description: 'with grade: how many submissions to grade at once (default: the number of cores)' },
   port: { type: 'string', placeholder: 'N', description: 'with try: the port to listen on (default: one the system picks)' },
+  manual: { type: 'boolean', description: 'with learn: check when you press r, not on every save (for file systems where watching fails)' },
+  force: { type: 'boolean', description: 'with solution: show the reference solution before the lesson passes' },
   verbose: { type: 'boolean', short: 'v', description: 'also print raw stack traces and the test process output' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -25,7 +27,7 @@ export class UsageError extends Error {}
 
 /**
  * @param {string[]} argv
- * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, port?: string, verbose?: boolean, help?: boolean } }}
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, port?: string, manual?: boolean, force?: boolean, verbose?: boolean, help?: boolean } }}
  */
 export function parseCli(argv) {
   /** @type {import('node:util').ParseArgsConfig['options']} */

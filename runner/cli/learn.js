@@ -1,49 +1,29 @@
-// `netlings learn`: the course status and the current lesson's explainer. The interactive
-// watch mode replaces this screen later; without a terminal it always prints plain text.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ROOT } from '../core/course.js';
-import { readProgress } from '../core/progress.js';
-import { PASS, bold, cyan, dim } from '../report/style.js';
+// `netlings learn [lesson] [--manual] [--exercises DIR]`: the interactive workbook (learn/app.js)
+// in a terminal. Without one, or in CI, it prints the status and the next command and exits 0:
+// it never waits for a key nobody can press.
+import { lessonTable, nextSteps } from '../learn/status.js';
+import { doneLessons, exerciseFile, firstUnfinished, workspace } from '../learn/state.js';
+import { interactive } from '../learn/terminal.js';
+import { bold } from '../report/style.js';
+import { UsageError } from './args.js';
+import { selectLessons } from './verify.js';
 
 /**
- * Renders markdown for the terminal when a person is watching; plain markdown otherwise.
- * marked-terminal is loaded only here, so other commands do not pay for it.
- * @param {string} markdown
+ * @param {import('../core/course.js').Course} course
+ * @param {{ positionals: string[], flags: { exercises?: string, manual?: boolean } }} args
  */
-async function render(markdown) {
-  if (!process.stdout.isTTY) return markdown;
-  const [{ marked }, { markedTerminal }] = await Promise.all([import('marked'), import('marked-terminal')]);
-  marked.use(/** @type {any} */ (markedTerminal({ reflowText: false, width: Math.min(process.stdout.columns || 80, 100) })));
-  return /** @type {string} */ (marked.parse(markdown));
-}
-
-/** @param {import('../core/course.js').Course} course */
-export async function learn(course) {
-  const { done } = readProgress();
-  const current = course.lessons.find((l) => !done[l.id]);
-  if (current) {
-    const text = readFileSync(path.join(ROOT, current.explainer), 'utf8');
-    console.log(await render(text));
+export async function learn(course, { positionals, flags }) {
+  if (positionals.length > 1) throw new UsageError('learn opens one lesson: npm run learn, or npm run learn 01');
+  const ws = workspace(flags);
+  const done = doneLessons(ws);
+  const start = positionals.length ? selectLessons(course, positionals)[0] : firstUnfinished(course, done);
+  if (!interactive()) {
+    const lines = [bold('netlings: Node.js networking, one lesson at a time'), '', ...lessonTable(course, done, start), '', ...nextSteps(start, start ? exerciseFile(ws, start).shown : '')];
+    console.log(lines.join('\n'));
+    return 0;
   }
-  const lines = ['', bold('netlings: Node.js networking, one lesson at a time'), ''];
-  for (const lesson of course.lessons) {
-    const mark = done[lesson.id] ? PASS : lesson === current ? cyan('→') : dim('·');
-    lines.push(`  ${mark} ${lesson.id.padEnd(22)} ${lesson === current ? bold(lesson.title) : dim(lesson.title)}`);
-  }
-  const count = course.lessons.filter((l) => done[l.id]).length;
-  lines.push('', `${count}/${course.lessons.length} lessons done.`);
-  if (current) {
-    const num = String(current.number).padStart(2, '0');
-    lines.push(
-      `Now: ${bold(current.id)}. The lesson is above (also in ${current.explainer}).`,
-      `  1. Edit ${bold(current.exercise)}: replace each TODO.`,
-      `  2. Check it: ${bold(`npm run verify ${num}`)}`,
-      `  3. Stuck? ${bold(`npm run hint ${num}`)}`,
-    );
-  } else {
-    lines.push('Every lesson passes. Well done!');
-  }
-  console.log(lines.join('\n'));
-  return 0;
+  const { runLearn } = await import('../learn/app.js');
+  const code = await runLearn({ course, start, ws, manual: Boolean(flags.manual) });
+  // A check may still be running in its own process: it notices we left and ends itself.
+  process.exit(code);
 }

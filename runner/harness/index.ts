@@ -25,6 +25,9 @@ export { dnsEscapes, expectHermetic, useDnsSandbox, type Escape } from './dns-sa
 export { type Query, type ZoneServer } from './dns-server.ts';
 export { ORIGIN, SOA_DATA, ZONE, type ZoneRecord } from './dns-zone.ts';
 export { startProbe, type Probe } from './leftovers.ts';
+export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
+export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
+export { signatureAlgorithm } from './x509.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).

@@ -10,6 +10,12 @@ export const openSockets = new Set<net.Socket>();
 export const openServers = new Set<net.Server>();
 /** Connections accepted by the learner's servers, to tell whether they close them. */
 export const learnerSockets = new Set<net.Socket>();
+/**
+ * Our sockets that clean-up destroys at once instead of ending: a test TLS server's handshakes
+ * still in progress. When a client gives up mid-handshake, Node's TLS server does not read its
+ * FIN (the socket stays in CLOSE-WAIT), so waiting for it to close would only cost the grace.
+ */
+export const abandonedSockets = new Set<net.Socket>();
 
 const isOpen = (s: net.Socket) => !s.closed && !s.destroyed;
 let leakReported = false;
@@ -21,6 +27,8 @@ let leakReported = false;
  * holds open once every client has gone is reported as a leak, then destroyed.
  */
 export async function closeEverything(): Promise<void> {
+  for (const socket of abandonedSockets) socket.destroy();
+  abandonedSockets.clear();
   const ours = [...openSockets];
   openSockets.clear();
   for (const socket of ours) socket.end();

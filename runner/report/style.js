@@ -1,8 +1,9 @@
-// Terminal colours, only when a person is watching: a TTY without NO_COLOR, or FORCE_COLOR.
+// Terminal colours, only when a person is watching: a TTY without NO_COLOR that is not a dumb
+// terminal, or FORCE_COLOR.
 import { stdout } from 'node:process';
 
 const force = process.env.FORCE_COLOR;
-export const useColor = force !== undefined ? force !== '0' && force !== 'false' : Boolean(stdout.isTTY) && !process.env.NO_COLOR;
+export const useColor = force !== undefined ? force !== '0' && force !== 'false' : Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
 /** @param {number} open @param {number} close */
 const paint = (open, close) => (/** @type {string} */ text) => (useColor ? `\u001b[${open}m${text}\u001b[${close}m` : text);

@@ -83,9 +83,10 @@ const sameKey = (f) => (f ? JSON.stringify([f.kind, f.message, f.expected, f.act
  * The report of one lesson.
  * @param {Lesson} lesson
  * @param {LessonResult} result
- * @param {{ verbose?: boolean }} options
+ * @param {{ verbose?: boolean, firstDetailsOnly?: boolean }} options  firstDetailsOnly: details for the
+ *   first failure only, one line for the others (learn's screen has room for one problem at a time)
  */
-export function formatLesson(lesson, result, { verbose = false } = {}) {
+export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly = false } = {}) {
   const out = [`${bold(lesson.id)} ${dim('·')} ${lesson.title}`];
   const failed = result.checks.filter((c) => c.state === 'failed');
   // A file that cannot load fails every check the same way: say it once.
@@ -98,6 +99,7 @@ export function formatLesson(lesson, result, { verbose = false } = {}) {
   }
   let task = '';
   const shown = new Set();
+  let detailed = false;
   for (const check of result.checks) {
     if (check.task !== task) {
       task = check.task;
@@ -118,6 +120,11 @@ export function formatLesson(lesson, result, { verbose = false } = {}) {
     if (check.state === 'passed') out.push(`    ${PASS} ${checkLabel(check.name)}`);
     else if (check.state === 'failed') {
       out.push(`    ${FAIL} ${checkLabel(check.name)}`);
+      if (firstDetailsOnly && detailed && check.failure) {
+        if (!shown.has(sameKey(check.failure))) out.push(`        ${dim(check.failure.message)}`);
+        shown.add(sameKey(check.failure));
+        continue;
+      }
       const tags = tagsOf(check.name);
       if (tags.length) out.push(`        ${dim(`the contract, clause ${tags.join(' and ')}: the numbered comment above the function in ${lesson.exercise}`)}`);
       const key = sameKey(check.failure);
@@ -125,6 +132,7 @@ export function formatLesson(lesson, result, { verbose = false } = {}) {
       else if (shown.has(key)) out.push(`        ${dim(`same problem: ${check.failure.message}`)}`);
       else {
         shown.add(key);
+        detailed = true;
         out.push(formatFailure(check.failure, { verbose, logs: check.logs }).replace(/^/gm, '    '));
       }
     } else if (check.state === 'not-run') out.push(`    ${SKIP} ${dim(`${check.name} (not run)`)}`);
