@@ -333,7 +333,7 @@ describe('Task 2: request()', () => {
   test('tries again after timeoutMs when datagrams are lost, and resolves [2.3]', async () => {
     const server = await answering((data) => data);
     const proxy = await lossyProxy(server.port, { dropFirst: 2 });
-    const req = startRequest(proxy.port, Buffer.from('third time lucky'), { timeoutMs: 60, tries: 3 });
+    const req = startRequest(proxy.port, Buffer.from('third time lucky'), { timeoutMs: 50, tries: 3 });
     const o = await req.outcome('request() to resolve: the first 2 datagrams were lost, the 3rd got through', HINT.retry, 2000);
     if (!o.resolved) {
       fail({ message: `request() rejected after sending ${proxy.fromClients.length} datagram(s), although 3 tries were allowed and the 3rd got through`, expected: '3 datagrams, then the reply', actual: `${proxy.fromClients.length} datagram(s), then a rejection (${(o.error as NodeJS.ErrnoException)?.code ?? o.error})`, hint: proxy.fromClients.length < 3 ? HINT.retry : HINT.sameSocket });
@@ -345,7 +345,7 @@ describe('Task 2: request()', () => {
     // A measured gap can only come out SHORTER than the real one (when the first arrival is
     // handled late), so the bound is half the timeout: a stall that long is needed to fail a
     // correct solution, while sending all tries at once, or timeoutMs / tries apart, still fails.
-    const timeoutMs = 120;
+    const timeoutMs = 100;
     const server = await udpServer();
     const req = startRequest(server.port, Buffer.from('anyone?'), { timeoutMs, tries: 3 });
     const tries = await server.waitFor(3, 'three tries to arrive at a server that never answers', HINT.retry, { ms: 2000 });
@@ -372,8 +372,8 @@ describe('Task 2: request()', () => {
 
   test('sends exactly `tries` datagrams when no reply comes [2.3]', async () => {
     const server = await udpServer();
-    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 40, tries: 3 });
-    await req.outcome('request() to give up after 3 tries of 40 ms', HINT.timedOut, 1500);
+    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 30, tries: 3 });
+    await req.outcome('request() to give up after 3 tries of 30 ms', HINT.timedOut, 1500);
     if (server.received.length !== 3) {
       fail({ message: `request() sent ${server.received.length} datagram(s) with tries: 3`, expected: '3 datagrams: the first send and 2 more tries', actual: `${server.received.length}`, hint: server.received.length < 3 ? HINT.retry : HINT.tries });
     }
@@ -381,16 +381,16 @@ describe('Task 2: request()', () => {
 
   test('with tries: 1, sends once and gives up [2.3]', async () => {
     const server = await udpServer();
-    const req = startRequest(server.port, Buffer.from('just once'), { timeoutMs: 40, tries: 1 });
-    await req.outcome('request() to give up after 1 try of 40 ms', HINT.timedOut, 1500);
+    const req = startRequest(server.port, Buffer.from('just once'), { timeoutMs: 30, tries: 1 });
+    await req.outcome('request() to give up after 1 try of 30 ms', HINT.timedOut, 1500);
     if (server.received.length !== 1) fail({ message: `request() sent ${server.received.length} datagram(s) with tries: 1`, expected: '1 datagram', actual: `${server.received.length}`, hint: HINT.tries });
   });
 
   test('rejects with an Error whose code is ETIMEDOUT after the last try [2.4]', async () => {
     const server = await udpServer();
-    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 50, tries: 2 });
-    // 2 tries of 50 ms; a generous bound, never an exact duration.
-    expectRejection(await req.outcome('request() to reject: 2 tries of 50 ms got no reply', HINT.timedOut, 1500), 'ETIMEDOUT', HINT.timedOut);
+    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 30, tries: 2 });
+    // 2 tries of 30 ms; a generous bound, never an exact duration.
+    expectRejection(await req.outcome('request() to reject: 2 tries of 30 ms got no reply', HINT.timedOut, 1500), 'ETIMEDOUT', HINT.timedOut);
   });
 
   test('rejects at once with ECONNREFUSED when nothing listens at host:port [2.5]', async () => {
@@ -414,8 +414,8 @@ describe('Task 2: request()', () => {
 
   test('closes its socket and clears its timer once it gives up [2.6]', async () => {
     const server = await udpServer();
-    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 40, tries: 2 });
-    await req.outcome('request() to give up after 2 tries of 40 ms', HINT.timedOut, 1500);
+    const req = startRequest(server.port, Buffer.from('hello?'), { timeoutMs: 30, tries: 2 });
+    await req.outcome('request() to give up after 2 tries of 30 ms', HINT.timedOut, 1500);
     await req.probe.expectNothingLeft('request()', HINT.cleanup);
   });
 
