@@ -6,6 +6,9 @@ import { closeEverything } from './tracking.ts';
 import { closeProxies } from './proxy.ts';
 import { closeHandoffServers, closeWorker } from './handoff.ts';
 import { stopLabellingLogs } from './log-label.ts';
+import { stopProbes } from './leftovers.ts';
+import { closeUdpSockets } from './udp-tracking.ts';
+import { cancelResolvers } from './dns.ts';
 import { takePendingCrash } from './wait.ts';
 
 export { LessonFailure, expectEqual, fail, firstDifference, show } from './failure.ts';
@@ -23,6 +26,16 @@ export { injected, type Injected, type InjectedCall } from './injected.ts';
 export { listenHandoff, startWorker, type HandoffWorker } from './handoff.ts';
 export { BulkClient, connectBulk } from './bulk-client.ts';
 export { hasIpv6Loopback } from './ipv6.ts';
+export { byteDifference, showBytes } from './bytes.ts';
+export { UDP_HOST, UdpPeer } from './udp-peer.ts';
+export { bindLearnerSocket, closedUdpPort, udpServer, type Datagram } from './udp.ts';
+export { lossyProxy, type LossyOptions } from './udp-proxy.ts';
+export { DEFAULT_MAX_DATAGRAM, MAX_IPV4_DATAGRAM } from './udp-tracking.ts';
+export { cancelAfterCheck, resolverFor, silentDnsServer, zoneServer } from './dns.ts';
+export { dnsEscapes, expectHermetic, useDnsSandbox, type Escape } from './dns-sandbox.ts';
+export { type Query, type ZoneServer } from './dns-server.ts';
+export { ORIGIN, SOA_DATA, ZONE, type ZoneRecord } from './dns-zone.ts';
+export { startProbe, type Probe } from './leftovers.ts';
 export { TlsPeer, tlsConnect, tlsServe } from './tls.ts';
 export { CA_NAME, issue, usePki, type Credentials, type Pki, type Variant } from './pki.ts';
 export { signatureAlgorithm } from './x509.ts';
@@ -40,6 +53,9 @@ afterEach(async () => {
   closeHandoffServers(); // before closeEverything, which would wait for them: see handoff.ts
   stopLabellingLogs();
   await closeProxies();
+  stopProbes();
+  cancelResolvers();
+  await closeUdpSockets();
   await closeEverything();
   await nextTurn(); // unhandled rejections are reported after the microtask queue drains
   const crash = takePendingCrash();
