@@ -12,6 +12,21 @@ export { STEP_DEADLINE_MS, until, within } from './wait.ts';
 export { useExercise, todoOrRethrow, type Exercise } from './exercise.ts';
 export { HOST, Peer, closeServer, closedPort, connect, listen, serve } from './net.ts';
 export { chunkingProxy, type ChunkMode } from './proxy.ts';
+export {
+  HAS_ABSTRACT_NAMES,
+  IS_WINDOWS,
+  MAX_SOCKET_PATH_BYTES,
+  abstractName,
+  connectPath,
+  listenOnPath,
+  servePath,
+  socketFolder,
+  socketPath,
+  staleSocketAt,
+  trackChild,
+  trackLearnerServer,
+} from './unix.ts';
+export { serveInChild } from './child.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
