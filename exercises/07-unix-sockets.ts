@@ -44,8 +44,8 @@ export function createControlServer(): net.Server {
  * 2.6 Any other error from `listen()` (for example, the folder does not exist): reject with
  *     that error, as it is.
  * 2.7 A `socketPath` longer than 107 bytes (UTF-8) would be cut short silently by the system:
- *     reject with an Error whose `code` is `'ENAMETOOLONG'`, without listening or creating
- *     anything.
+ *     reject with an Error whose `code` is `'ENAMETOOLONG'` and whose message says why,
+ *     without listening or creating anything.
  * 2.8 On Linux, a `socketPath` that starts with `'\0'` is an abstract name: no file exists for
  *     it, so there is nothing to check, remove or chmod. Listen on it as it is; if the name is
  *     in use, reject with the `'EADDRINUSE'` error.
@@ -64,8 +64,8 @@ export function listenSafely(server: net.Server, socketPath: string, mode = 0o60
  *     several chunks, or together with more lines: only the first line counts.
  * 3.3 Once you have the line, close the connection (`end()` or `destroy()`).
  * 3.4 Reject with the socket's error if connecting fails (`ENOENT`: no such file;
- *     `ECONNREFUSED`: a stale socket file), and with an Error if the connection ends or breaks
- *     before a whole line arrived.
+ *     `ECONNREFUSED`: a stale socket file), and with an Error that says what happened if the
+ *     connection ends before a whole line arrived.
  *
  * Example, against your control server:
  *   await ask('/tmp/ctl.sock', 'PING')  // → 'PONG'

@@ -1,12 +1,19 @@
 // Reference solution for lesson 07. One correct way among many: the checks accept any
 // implementation with the same behaviour.
+import { once } from 'node:events';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 
-const REPLIES: Record<string, () => string> = {
-  PING: () => 'PONG',
-  PID: () => String(process.pid),
-};
+function reply(command: string): string {
+  switch (command) {
+    case 'PING':
+      return 'PONG';
+    case 'PID':
+      return String(process.pid);
+    default:
+      return 'ERR unknown command';
+  }
+}
 
 export function createControlServer(): net.Server {
   return net.createServer((socket) => {
@@ -20,9 +27,7 @@ export function createControlServer(): net.Server {
       while ((newline = pending.indexOf('\n')) !== -1) {
         const command = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
-        // Own properties only: a command such as "toString" is unknown, not a method.
-        const reply = Object.hasOwn(REPLIES, command) ? REPLIES[command]() : 'ERR unknown command';
-        socket.write(`${reply}\n`);
+        socket.write(`${reply(command)}\n`);
       }
     });
   });
@@ -36,20 +41,10 @@ function errorWithCode(message: string, code: string): NodeJS.ErrnoException {
 }
 
 /** Listens once; resolves when listening, rejects with the listen error. */
-function listenOnce(server: net.Server, socketPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening);
-      reject(err);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(socketPath);
-  });
+async function listenOnce(server: net.Server, socketPath: string): Promise<void> {
+  server.listen(socketPath);
+  // events.once rejects if 'error' comes first, and removes both listeners either way.
+  await once(server, 'listening');
 }
 
 /** Does a server answer at `socketPath`? The test connection is closed straight away. */
@@ -95,7 +90,7 @@ export function ask(socketPath: string, command: string): Promise<string> {
       const newline = all.indexOf(0x0a);
       if (newline === -1) return;
       socket.destroy();
-      resolve(all.subarray(0, newline).toString('utf8'));
+      resolve(all.subarray(0, newline).toString()); // UTF-8 is the default
     });
     socket.on('end', () => reject(new Error('the server ended the connection before a whole line arrived')));
     socket.on('error', reject);

@@ -113,7 +113,7 @@ async function expectResolved(promise: Promise<void>, what: string, hint: string
   }
 }
 
-async function expectRejectedWith(promise: Promise<void>, code: string, what: string, hint: string): Promise<void> {
+async function expectRejectedWith(promise: Promise<void>, code: string, what: string, hint: string): Promise<Error> {
   const o = await outcome(promise, `listenSafely() to reject: ${what}`, hint);
   if (o.resolved) {
     fail({ message: `listenSafely() resolved although ${what}`, expected: `a rejection with an Error whose code is ${code}`, actual: 'it resolved', hint });
@@ -121,6 +121,7 @@ async function expectRejectedWith(promise: Promise<void>, code: string, what: st
   if (!(o.error instanceof Error) || codeOf(o.error) !== code) {
     fail({ message: `listenSafely() rejected, but not with ${code}`, expected: `an Error whose code is ${show(code)}`, actual: describeError(o.error), hint });
   }
+  return o.error;
 }
 
 function modeOf(file: string): number {
@@ -363,7 +364,8 @@ describe('Task 2: listenSafely()', () => {
       const what = `the path is ${bytes} bytes long${filler === 'é' ? ` but only ${at.length} characters` : ''}`;
       const before = readdirSync(socketFolder()).length;
       const server = greeter();
-      await expectRejectedWith(start('listenSafely', server, at), 'ENAMETOOLONG', what, HINT.tooLong);
+      const error = await expectRejectedWith(start('listenSafely', server, at), 'ENAMETOOLONG', what, HINT.tooLong);
+      if (!error.message.trim()) fail({ message: 'listenSafely() rejected with ENAMETOOLONG, but the Error has no message', expected: 'a message that says why, e.g. "the socket path is 120 bytes; at most 107 fit"', actual: 'an empty message', hint: 'Pass a message to new Error(...): it is what a user of your server reads.' });
       if (server.listening || readdirSync(socketFolder()).length !== before) {
         fail({ message: `listenSafely() listened or created a file although ${what}`, expected: 'nothing created', actual: server.listening ? 'the server is listening' : 'a new file in the folder', hint: HINT.tooLong });
       }
@@ -470,8 +472,13 @@ describe('Task 3: ask()', () => {
       if (o.resolved) {
         fail({ message: `ask() resolved although the server ended after ${partial ? show(partial) : 'sending nothing'}, without a "\\n"`, expected: 'a rejection with an Error', actual: `resolved with ${show(String(o.value))}`, hint: HINT.partial });
       }
-      if (!(o.error instanceof Error)) {
-        fail({ message: 'ask() rejected with something that is not an Error', expected: 'an Error', actual: describeError(o.error), hint: 'Reject with new Error("...") so the caller gets a message and a stack.' });
+      if (!(o.error instanceof Error) || !o.error.message.trim()) {
+        fail({
+          message: o.error instanceof Error ? 'ask() rejected with an Error that has no message' : 'ask() rejected with something that is not an Error',
+          expected: 'an Error that says what happened, e.g. new Error("the connection ended before a whole line arrived")',
+          actual: describeError(o.error) || 'an empty message',
+          hint: 'Reject with new Error("...") and a message: it is what the caller reads.',
+        });
       }
     }
   });
