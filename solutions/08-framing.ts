@@ -77,7 +77,7 @@ export function writeJsonLines(socket: net.Socket, values: unknown[]): Promise<v
 
 export function readJsonLines(socket: net.Socket, maxLineBytes: number, onMessage: (value: unknown) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    let pending = Buffer.alloc(0); // the bytes after the last '\n'
+    let pending: Buffer = Buffer.alloc(0); // the bytes after the last '\n'
     const fail = (err: unknown) => {
       socket.destroy();
       reject(err);
