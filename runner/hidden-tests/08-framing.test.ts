@@ -113,7 +113,7 @@ function describeBytes(bytes: Buffer, against?: Buffer): string {
 
 function expectBytes(actual: Buffer, expected: Buffer, what: string, hint: string): void {
   if (actual.equals(expected)) return;
-  fail({ message: `${what} was not what the protocol asks for`, expected: describeBytes(expected), actual: describeBytes(actual, expected), hint });
+  fail({ message: `${what}: not what the protocol asks for`, expected: describeBytes(expected), actual: describeBytes(actual, expected), hint });
 }
 
 /** Waits until `bytes` bytes have arrived at the check's end (or the learner's end is gone). */
@@ -332,11 +332,14 @@ describe('Task 2: readFrames()', () => {
       const run = await startReadFrames(1024);
       const header = Buffer.alloc(4);
       header.writeUInt32BE(announced);
-      // One good frame, then the length and only 3 bytes of the payload: nothing more will come.
-      await run.wire.write(Buffer.concat([frame(Buffer.from('ok')), header, Buffer.from('abc')]));
+      // One good frame, then the length and (but for 4 GB) 3 bytes of the payload: nothing more
+      // will come. (After a 4 GB length, a reader that takes it for -1 would loop forever on
+      // more bytes; the check is about the length, so it sends none.)
+      const some = announced === 0xffff_ffff ? Buffer.alloc(0) : Buffer.from('abc');
+      await run.wire.write(Buffer.concat([frame(Buffer.from('ok')), header, some]));
       const situation = `a frame announced ${announced.toLocaleString('en')} bytes (maxLength 1024)`;
       const hint = announced === 0xffff_ffff ? 'Read the length with readUInt32BE: readInt32BE turns 0xffffffff into -1.' : HINT.limit;
-      const error = await expectRejects(run.call, `${situation}; only 3 bytes of its payload were sent`, hint);
+      const error = await expectRejects(run.call, `${situation}; ${some.length ? 'only 3 bytes of its payload were' : 'none of its payload was'} sent`, hint);
       expectFrames(run.frames, [Buffer.from('ok')], 'one frame "ok" before the one that is too large', hint);
       expectCode(run.call, error, 'ERR_FRAME_TOO_LARGE', situation, "Reject with an Error whose code is 'ERR_FRAME_TOO_LARGE': Object.assign(new Error(`frame of ${length} bytes is over the limit of ${maxLength}`), { code: 'ERR_FRAME_TOO_LARGE' }).");
       const message = (error as Error).message;
@@ -470,6 +473,15 @@ describe('Task 4: readJsonLines()', () => {
     const values = Array.from({ length: 200 }, (_, i) => ({ n: i, s: 'x'.repeat(i % 10) }));
     await run.wire.write(jsonLines(values));
     await messagesArrive(run, values, '200 lines that arrived in one chunk (maxLineBytes 100)', HINT.lines);
+  });
+
+  test('delivers every message when chunks end in the middle of lines [4.1]', async () => {
+    const run = await startReadJson(1024);
+    const values = Array.from({ length: 40 }, (_, i) => ({ n: i, text: 'ça coûte 3 € ✓'.slice(0, i % 15) }));
+    // Pieces of 1, 2, 3, 5 … bytes: boundaries fall inside lines, inside characters, and right
+    // after a "\n" with the next line already begun.
+    await run.wire.writeInPieces(jsonLines(values), [1, 2, 3, 5, 8, 13, 21, 34]);
+    await messagesArrive(run, values, '40 lines cut into pieces of 1, 2, 3, 5, 8 … bytes', HINT.lines);
   });
 
   test('accepts lines that end with "\\r\\n" [4.1]', async () => {
