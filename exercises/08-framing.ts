@@ -5,6 +5,7 @@
 // Four functions that turn a TCP socket into a message socket, as axon does: messages in
 // length-prefixed frames, and messages as newline-delimited JSON, in both directions. Each one
 // gets a connected socket from the checks; a socket's other end is played by the checks.
+// Every Error you create needs a message that says what happened, and the `code` asked for.
 import type net from 'node:net';
 
 /**
@@ -40,7 +41,7 @@ export function writeFrames(socket: net.Socket, payloads: Buffer[]): Promise<voi
  *     `frame of 5000 bytes is over the limit of 1024`. Frames before it were delivered.
  * 2.4 When the other side ends the stream, resolve if it ended between frames (every frame
  *     delivered first); if it ended inside a frame (part of a length or of a payload),
- *     reject with an Error whose `code` is `'ERR_FRAME_TRUNCATED'`.
+ *     reject with an Error whose `code` is `'ERR_FRAME_TRUNCATED'`, with a message.
  * 2.5 If the socket fails (an `'error'` event), reject with that error.
  */
 export function readFrames(socket: net.Socket, maxLength: number, onFrame: (payload: Buffer) => void): Promise<void> {
@@ -76,10 +77,10 @@ export function writeJsonLines(socket: net.Socket, values: unknown[]): Promise<v
  * 4.4 A line may hold up to `maxLineBytes` bytes (UTF-8, not counting its `\n`). As soon as
  *     more than that has arrived without a `\n` (do not wait for the rest), or when a complete
  *     line is longer, destroy the socket and reject with an Error whose `code` is
- *     `'ERR_LINE_TOO_LONG'`.
+ *     `'ERR_LINE_TOO_LONG'`, with a message.
  * 4.5 When the other side ends the stream, resolve if nothing but whitespace follows the last
  *     `\n`; otherwise (an unfinished line) reject with an Error whose `code` is
- *     `'ERR_LINE_TRUNCATED'`.
+ *     `'ERR_LINE_TRUNCATED'`, with a message.
  * 4.6 If the socket fails (an `'error'` event), reject with that error.
  */
 export function readJsonLines(socket: net.Socket, maxLineBytes: number, onMessage: (value: unknown) => void): Promise<void> {

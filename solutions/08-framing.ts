@@ -35,9 +35,10 @@ export function readFrames(socket: net.Socket, maxLength: number, onFrame: (payl
     let size = 0;
     let length = -1; // payload length of the frame being read; -1 while its header is incomplete
     const take = (n: number): Buffer => {
+      // One chunk needs no copy: many small frames in one chunk are cut from it in place.
       const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       chunks.length = 0;
-      if (all.length > n) chunks.push(all.subarray(n));
+      chunks.push(all.subarray(n)); // possibly empty
       size = all.length - n;
       return all.subarray(0, n);
     };

@@ -153,6 +153,23 @@ export async function socketPair({ reading = true } = {}): Promise<{ learner: ne
   return { learner, wire: new Wire(theirs, reading) };
 }
 
+/**
+ * Waits until `socket` has read `bytes` bytes from the kernel in all (socket.bytesRead), so the
+ * next write reaches it as a later chunk. It watches a counter, not a listener, so the learner's
+ * way of reading (flowing, 'readable', for await) is left alone: each event-loop turn checks it.
+ */
+export async function untilRead(socket: net.Socket, bytes: number, waitingFor: string): Promise<void> {
+  let waiting = true;
+  const reached = (async () => {
+    while (waiting && socket.bytesRead < bytes && !socket.destroyed) await nextTurn();
+  })();
+  try {
+    await within(reached, waitingFor);
+  } finally {
+    waiting = false;
+  }
+}
+
 export interface WriteWatch {
   /** The most bytes ever queued in the socket's buffer right after a write() call. */
   maxQueued: number;

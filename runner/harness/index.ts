@@ -27,7 +27,7 @@ export {
   trackLearnerServer,
 } from './unix.ts';
 export { serveInChild } from './child.ts';
-export { Wire, frame, pattern, socketPair, watchWrites, type WriteWatch } from './framing.ts';
+export { Wire, frame, pattern, socketPair, untilRead, watchWrites, type WriteWatch } from './framing.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).

@@ -43,7 +43,6 @@ const HINT = {
   perConnection: 'Keep the unfinished line inside the connection callback, so that each client has its own.',
   ping: 'Compare the whole line with "PING" and write "PONG\\n".',
   pid: 'Reply with String(process.pid) and "\\n": the id of the process your server runs in.',
-  exact: 'Compare the line exactly, without trimming or changing case, and answer anything else with "ERR unknown command\\n". Look commands up with Object.hasOwn or a switch, not obj[line], which also finds "toString".',
   end: "Keep the default allowHalfOpen: false, so Node ends your side when the client ends, or call socket.end() on 'end'.",
   reset: "A client that vanishes makes its socket emit 'error' (EPIPE when you reply to it). Add socket.on('error', ...) to every socket the server accepts.",
   listenOnce: "Call server.listen(socketPath) and resolve on 'listening'; reject on the server's 'error' event.",
@@ -106,10 +105,22 @@ async function expectListening(socket: string, server: net.Server, hint: string)
   await client.expectNext('hello from the server you started\n', `the greeting of the server you started, at ${socket}`, hint);
 }
 
+/** Hints for a listenSafely() that rejected where it should have listened, by the error's code. */
+const REJECTED_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'ECONNREFUSED from your test connection is the answer you were looking for: nobody listens, the file is stale. Catch it, unlink the file and listen again.',
+  ERR_INVALID_ARG_VALUE: HINT.abstract,
+  ERR_WORKER_UNSUPPORTED_OPERATION: 'process.umask() cannot change the mask in a worker thread, where the checks run your code: set the mode with chmod() after listening instead.',
+};
+
 async function expectResolved(promise: Promise<void>, what: string, hint: string): Promise<void> {
   const o = await outcome(promise, what, hint);
   if (!o.resolved) {
-    fail({ message: `listenSafely() rejected: ${describeError(o.error)}`, expected: `${what.replace(/^listenSafely\(\) to /, '')}`, actual: `rejected with ${describeError(o.error)}`, hint });
+    fail({
+      message: `listenSafely() rejected: ${describeError(o.error)}`,
+      expected: `${what.replace(/^listenSafely\(\) to /, '')}`,
+      actual: `rejected with ${describeError(o.error)}`,
+      hint: REJECTED_HINTS[codeOf(o.error) ?? ''] ?? hint,
+    });
   }
 }
 

@@ -13,6 +13,7 @@ import {
   show,
   socketPair,
   todoOrRethrow,
+  untilRead,
   useExercise,
   watchWrites,
   within,
@@ -98,6 +99,9 @@ async function expectRejects(call: Call, waitingFor: string, hint: string): Prom
 function expectCode(call: Call, error: unknown, code: string, situation: string, hint: string): void {
   if (!(error instanceof Error) || codeOf(error) !== code) {
     fail({ message: `${call.name}() rejected, but not with ${code}, when ${situation}`, expected: `an Error whose code is ${show(code)}`, actual: describeError(error), hint });
+  }
+  if (!error.message.trim()) {
+    fail({ message: `${call.name}() rejected with ${code} but an empty message, when ${situation}`, expected: 'a message that says what happened', actual: 'an empty message', hint: 'Pass a message to new Error(...): it is what a person reading the log sees; the code is for programs.' });
   }
 }
 
@@ -366,6 +370,7 @@ describe('Task 2: readFrames()', () => {
   test('rejects with ERR_FRAME_TRUNCATED when the stream ends inside a frame [2.4]', async () => {
     const cases: [string, Buffer][] = [
       ['after 2 bytes of a length', Buffer.from([0, 0])],
+      ['after a whole length of 5 and none of the payload', Buffer.from([0, 0, 0, 5])],
       ['after a length of 10 and 4 bytes of the payload', Buffer.concat([Buffer.from([0, 0, 0, 10]), Buffer.from('abcd')])],
       ['after a whole frame and 1 more byte', Buffer.concat([frame(Buffer.from('whole')), Buffer.from([0])])],
     ];
@@ -432,7 +437,7 @@ async function startReadJson(maxLineBytes: number) {
     messages.push(value);
     wire.emit('change');
   });
-  return { wire, messages, call };
+  return { learner, wire, messages, call };
 }
 
 function expectMessages(messages: unknown[], expected: unknown[], what: string, hint: string): void {
@@ -528,8 +533,11 @@ describe('Task 4: readJsonLines()', () => {
     const run = await startReadJson(1024);
     const ascii = `"${'a'.repeat(1022)}"`; // 1024 bytes
     const euros = `"${'€'.repeat(340)}xx"`; // 3 × 340 + 4 = 1024 bytes, 344 characters
+    // The "\n" of each line is sent only once the learner's end has read the line itself.
     await run.wire.write(Buffer.from(ascii, 'utf8'));
+    await untilRead(run.learner, 1024, 'your end of the socket to read a line of 1024 bytes without its "\\n"');
     await run.wire.write(Buffer.from(`\n${euros}`, 'utf8'));
+    await untilRead(run.learner, 2049, 'your end of the socket to read a second line of 1024 bytes without its "\\n"');
     await run.wire.write(Buffer.from('\n', 'utf8'));
     await messagesArrive(run, [JSON.parse(ascii), JSON.parse(euros)], 'two lines of exactly 1024 bytes (maxLineBytes 1024)', 'A line of exactly maxLineBytes bytes is allowed: refuse only more. Count bytes, not the "\\n".');
   });
