@@ -223,6 +223,11 @@ describe('Task 1: createControlServer()', () => {
     await client.write(commands.map((c) => `${c}\n`).join(''));
     const expected = commands.map((c) => (c === 'PING' ? 'PONG\n' : 'ERR unknown command\n')).join('');
     await client.expectNext(expected, 'what your server sent back for 150 commands that arrived in one chunk (one reply each, in order)', HINT.lines);
+    // A chunk that ends inside the next command: the complete one is answered now, not later.
+    await client.write('PING\nPI');
+    await client.expectNext('PONG\n', 'the reply to "PING\\n", which arrived in one chunk with the start of the next command ("PI")', 'Answer each complete line as soon as it is there, even when the chunk ends with the beginning of another line.');
+    await client.write('NG\n');
+    await client.expectNext('PONG\n', 'the reply to "PI" + "NG\\n"', HINT.lines);
   });
 
   test('keeps each client\'s unfinished command apart [1.1]', async () => {
@@ -289,12 +294,16 @@ describe('Task 2: listenSafely()', () => {
     }
   });
 
-  test.skipIf(IS_WINDOWS)(`removes a stale socket file left by a crashed server, then listens [2.3]${onFiles}`, async () => {
+  test.skipIf(IS_WINDOWS)(`removes a stale socket file left by a crashed server, then listens, with the mode asked for [2.3, 2.2]${onFiles}`, async () => {
     const at = socketPath('stale');
     await staleSocketAt(at);
     const server = greeter();
-    await expectResolved(start('listenSafely', server, at), 'listenSafely() to resolve: the socket file at the path was stale (its server was killed)', HINT.stale);
+    await expectResolved(start('listenSafely', server, at, 0o640), 'listenSafely() to resolve: the socket file at the path was stale (its server was killed)', HINT.stale);
     await expectListening(at, server, HINT.stale);
+    const got = modeOf(at);
+    if (got !== 0o640) {
+      fail({ message: 'after replacing a stale socket file, the new socket file had the wrong permissions', expected: 'mode 0o640 (asked for)', actual: `mode 0o${got.toString(8)}`, hint: 'Set the mode on the socket file you created, after the listen that succeeded, whichever way you got there.' });
+    }
   });
 
   test.skipIf(IS_WINDOWS)(`leaves a live server's socket alone and rejects with EADDRINUSE [2.4]${onFiles}`, async () => {

@@ -41,6 +41,8 @@ const HINT = {
   writeError: "While you wait for 'drain', also listen for 'error' and reject with it: a broken connection never drains. events.once(socket, 'drain') does both.",
   frames:
     'Keep the bytes that are not a whole frame yet, across chunks. Once 4 bytes are there, read the length; once that many more are there, cut out the payload; then loop on what is left: one chunk can hold many frames, or a part of one.',
+  bigFrame:
+    'A 16 MB frame arrives in hundreds of chunks: keep them all until the frame is whole. If this was too slow, Buffer.concat([pending, chunk]) on every chunk copies gigabytes: keep a list of chunks and join them once the frame is complete.',
   limit: 'Compare the length with maxLength as soon as its 4 bytes have arrived, before waiting for the payload.',
   frameEnd: "On 'end', resolve if no partial frame is left over, otherwise reject with an Error whose code is 'ERR_FRAME_TRUNCATED'.",
   socketError: "Listen for the socket's 'error' event and reject the promise with the error.",
@@ -264,7 +266,13 @@ async function startReadFrames(maxLength: number) {
     frames.push(payload);
     wire.emit('change'); // lets a wait on the frames re-check
   });
-  return { wire, frames, call };
+  // How many frames had been delivered at the very moment the promise settled.
+  let atSettle = -1;
+  call.promise.then(
+    () => (atSettle = frames.length),
+    () => (atSettle = frames.length),
+  );
+  return { wire, frames, call, deliveredWhenSettled: () => atSettle };
 }
 
 /** Waits until `n` frames were delivered (or the call settled, or the deadline passed). */
@@ -328,7 +336,7 @@ describe('Task 2: readFrames()', () => {
     const big = await startReadFrames(MB16);
     const payload = pattern(MB16, 9);
     await big.wire.write(frame(payload));
-    await framesArrive(big, [payload], 'one 16 MB frame (maxLength 16 MB)', HINT.frames, BIG_MS);
+    await framesArrive(big, [payload], 'one 16 MB frame (maxLength 16 MB)', HINT.bigFrame, BIG_MS);
   });
 
   test('refuses a frame over maxLength as soon as its length arrives, with a clear error [2.3]', async () => {
@@ -357,10 +365,12 @@ describe('Task 2: readFrames()', () => {
   test('resolves when the stream ends between frames, after delivering every frame [2.4]', async () => {
     const run = await startReadFrames(1024);
     const payloads = smallFrames();
-    await run.wire.write(Buffer.concat(payloads.map(frame)));
-    run.wire.end();
+    run.wire.socket.end(Buffer.concat(payloads.map(frame))); // the frames and the end together
     await expectResolves(run.call, 'the other side ended the stream after its last frame', HINT.frameEnd);
     expectFrames(run.frames, payloads, `${described}, before the end of the stream`, HINT.frames);
+    if (run.deliveredWhenSettled() !== payloads.length) {
+      fail({ message: 'readFrames() resolved before onFrame() had been called for every frame', expected: `${payloads.length} frames delivered when the promise resolves`, actual: `${run.deliveredWhenSettled()} delivered by then`, hint: "Call onFrame() for each frame inside the 'data' handler, synchronously, and resolve on 'end' after that." });
+    }
     const none = await startReadFrames(1024);
     none.wire.end();
     await expectResolves(none.call, 'the other side ended the stream without sending anything', HINT.frameEnd);
@@ -383,7 +393,7 @@ describe('Task 2: readFrames()', () => {
     }
   });
 
-  test("rejects with the socket's error when the connection breaks [2.5]", async () => {
+  test("rejects with the socket's error when the connection breaks between frames [2.5]", async () => {
     const run = await startReadFrames(1024);
     await run.wire.write(frame(Buffer.from('one')));
     await framesArrive(run, [Buffer.from('one')], 'one frame "one"', HINT.frames);
@@ -437,7 +447,12 @@ async function startReadJson(maxLineBytes: number) {
     messages.push(value);
     wire.emit('change');
   });
-  return { learner, wire, messages, call };
+  let atSettle = -1;
+  call.promise.then(
+    () => (atSettle = messages.length),
+    () => (atSettle = messages.length),
+  );
+  return { learner, wire, messages, call, deliveredWhenSettled: () => atSettle };
 }
 
 function expectMessages(messages: unknown[], expected: unknown[], what: string, hint: string): void {
@@ -518,6 +533,7 @@ describe('Task 4: readJsonLines()', () => {
       ['1025 bytes arrived without a "\\n"', Buffer.from(`"${'a'.repeat(1024)}`, 'utf8')],
       ['1,800 bytes (600 characters "€") arrived without a "\\n"', Buffer.from(`"${'€'.repeat(600)}`, 'utf8')],
       ['a whole line of 2,000 bytes arrived, with its "\\n"', Buffer.from(`"${'b'.repeat(1998)}"\n`, 'utf8')],
+      ['a whole line of 1,802 bytes (600 characters "€") arrived, with its "\\n"', Buffer.from(`"${'€'.repeat(600)}"\n`, 'utf8')],
     ];
     for (const [situation, bytes] of cases) {
       const run = await startReadJson(1024);
@@ -549,10 +565,12 @@ describe('Task 4: readJsonLines()', () => {
       ['', []],
     ] as [string, unknown[]][]) {
       const run = await startReadJson(1024);
-      if (text) await run.wire.write(Buffer.from(text, 'utf8'));
-      run.wire.end();
+      run.wire.socket.end(Buffer.from(text, 'utf8')); // the lines and the end together
       await expectResolves(run.call, `the stream ${show(text)} ended`, HINT.lineEnd);
       expectMessages(run.messages, values, `the stream ${show(text)}`, HINT.lines);
+      if (run.deliveredWhenSettled() !== values.length) {
+        fail({ message: 'readJsonLines() resolved before onMessage() had been called for every line', expected: `${values.length} messages delivered when the promise resolves`, actual: `${run.deliveredWhenSettled()} delivered by then`, hint: "Call onMessage() for each line inside the 'data' handler, synchronously, and resolve on 'end' after that." });
+      }
     }
   });
 
@@ -570,7 +588,7 @@ describe('Task 4: readJsonLines()', () => {
     }
   });
 
-  test("rejects with the socket's error when the connection breaks [4.6]", async () => {
+  test("rejects with the socket's error when the connection breaks between lines [4.6]", async () => {
     const run = await startReadJson(1024);
     await run.wire.write(Buffer.from('"one"\n', 'utf8'));
     await messagesArrive(run, ['one'], 'the line "one"', HINT.lines);
