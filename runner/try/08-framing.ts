@@ -35,7 +35,7 @@ const start: TryAdapter = async ({ load, host, port }) => {
   const jsonPort = await listenOn(json, host, port);
   const framePort = await listenOn(frames, host, 0);
   return {
-    what: `a frame server built from your functions (127.0.0.1:${framePort}, FRAME_PORT), and the NDJSON echo server,`,
+    what: `the NDJSON echo server built from your functions (its frame twin listens on 127.0.0.1:${framePort}, FRAME_PORT)`,
     placeholders: { PORT: String(jsonPort), FRAME_PORT: String(framePort) },
     close: async () => {
       await Promise.all([closeJson(), closeFrames()]);
