@@ -43,6 +43,22 @@ export { RawHttp, type RawResponse } from './http.ts';
 export { curlInstalled, fetchFrom, keepAliveAgent, nodeRequest, runCurl, type ClientResponse } from './http-clients.ts';
 export { Inbox, LOOPBACK, trackUdp, udpHandles, udpInbox, untilUdpHandles, type UdpFamily } from './udp-inbox.ts';
 export { reverse, udpChaosProxy, type ChaosRule } from './udp-chaos.ts';
+export {
+  HAS_ABSTRACT_NAMES,
+  IS_WINDOWS,
+  MAX_SOCKET_PATH_BYTES,
+  abstractName,
+  connectPath,
+  listenOnPath,
+  servePath,
+  socketFolder,
+  socketPath,
+  staleSocketAt,
+  trackChild,
+  trackLearnerServer,
+} from './unix.ts';
+export { serveInChild } from './child.ts';
+export { Wire, frame, pattern, socketPair, untilRead, watchWrites, type WriteWatch } from './framing.ts';
 
 // After every check: close what it opened, and report a crash that happened while the check
 // was not waiting for anything (it would otherwise be lost or blamed on the next check).
