@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../core/course.js';
+import { newKey, verifier } from './channel.js';
 import { RUN_ID_VAR, commandOf, descendants, markedProcesses, stopProcesses } from './sweep.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,7 @@ export const GUARDS = {
  * @property {{ dir: string, entries: string[] } | undefined} moduleCache  warm transforms, bound read-only
  * @property {string} [writableDir]        a host folder the test process may write (cache warm-up)
  * @property {(handle: TestProcess) => void} onStart   called once it runs, before its first message
- * @property {(msg: any) => void} onMessage
+ * @property {(msg: any) => void} onMessage   genuine messages only; { type: 'forged' } for anything else
  * @property {(code: number | null, signal: NodeJS.Signals | null) => void} onExit
  * @property {(text: string) => void} onOutput   the test process's stdout/stderr
  */
@@ -135,13 +136,18 @@ function trySandbox(o, runId) {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: testEnv({ [RUN_ID_VAR]: runId }),
     });
+    const key = newKey();
+    const verify = verifier(key);
+    child.send({ type: 'key', key });
     const output = (/** @type {Buffer} */ d) => (running ? o.onOutput(String(d)) : (early += d));
     child.stdout?.on('data', output);
     child.stderr?.on('data', output);
     child.on('error', (err) => {
-      if (!running) resolve({ why: `bubblewrap is not available (${/** @type {NodeJS.ErrnoException} */ (err).code === 'ENOENT' ? 'bwrap is not installed' : err.message})` });
+      // A failed send to a sandbox that could not start is followed by its exit, which says more.
+      if (!running && /** @type {NodeJS.ErrnoException} */ (err).code === 'ENOENT') resolve({ why: 'bubblewrap is not available (bwrap is not installed)' });
     });
-    child.on('message', (/** @type {any} */ msg) => {
+    child.on('message', (/** @type {any} */ packet) => {
+      const msg = verify(packet) ?? { type: 'forged' };
       if (!running && msg?.type === 'hello') {
         running = true;
         o.onStart(handle);
@@ -207,9 +213,14 @@ function startFallback(o, runId, why) {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: testEnv({ [RUN_ID_VAR]: runId }),
   });
+  const key = newKey();
+  const verify = verifier(key);
+  child.send({ type: 'key', key }); // relayed to the test process
   child.stdout?.on('data', (d) => o.onOutput(String(d)));
   child.stderr?.on('data', (d) => o.onOutput(String(d)));
-  child.on('message', (/** @type {any} */ msg) => {
+  child.on('message', (/** @type {any} */ raw) => {
+    // The supervisor's own messages are plain; the test process's come wrapped, and signed.
+    const msg = raw && typeof raw === 'object' && 'relay' in raw ? verify(raw.relay) ?? { type: 'forged' } : raw;
     if (msg?.type === 'hello') testPid = msg.pid;
     if (msg?.type === 'watch' && msg.kind === 'spawned' && Number.isInteger(msg.pid)) spawned.push(msg.pid);
     o.onMessage(msg);

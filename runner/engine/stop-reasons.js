@@ -78,6 +78,13 @@ export const workerCrashed = (/** @type {string} */ detail, /** @type {string | 
   hint: 'Throw Error objects (throw new Error("...")), and handle errors inside your event handlers: a value whose properties throw when read cannot even be reported.',
 });
 
+/** Something that is not a genuine message arrived on the report channel: learner code wrote to it. */
+export const forged = (/** @type {string | undefined} */ step) => /** @type {Failure} */ ({
+  kind: 'process',
+  message: `your code wrote to the channel the runner reports on${during(step)}`,
+  hint: 'Exercise code must not write to file descriptors it did not open itself (fs.writeSync(3, ...)): print with console.log, talk over sockets.',
+});
+
 /** The test process could not start. */
 export const didNotStart = (/** @type {string} */ detail, /** @type {string} */ output) => /** @type {Failure} */ ({
   kind: 'process',

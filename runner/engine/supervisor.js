@@ -23,8 +23,18 @@ for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT', 'SIG
 }
 
 const child = spawn(process.execPath, [script, jobJson], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-child.on('message', send);
+// The test process's messages are relayed wrapped, so that learner code writing to its channel
+// can never pass for this process; the CLI checks their signatures.
+child.on('message', (packet) => send({ relay: packet }));
 process.on('message', (msg) => child.connected && child.send(/** @type {any} */ (msg)));
+
+// Bytes on the channel that are not a message (learner code writing to it) make node's parser
+// throw here: say so and end the run.
+process.on('uncaughtException', (err) => {
+  send({ type: 'garbled', message: String(err?.message).slice(0, 200) });
+  stopProcesses(markedProcesses(job.runId, { exclude: [process.pid] }));
+  setTimeout(() => process.exit(1), 200);
+});
 
 child.on('exit', (code, signal) => {
   // The CLI learns how the test process ended from this message, not from our own exit.

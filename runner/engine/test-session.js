@@ -3,6 +3,7 @@
 // memory or time, signals what it must not, or ends. Whatever stops it, every result that
 // arrived before stays true, and what learner code left running is stopped and named.
 import path from 'node:path';
+import { isGarbledChannel } from './channel.js';
 import { launch } from './launch.js';
 import { HANG_MS, LESSON_BUDGET_MS, RSS_MB, STARTUP_MS } from './limits.js';
 import * as why from './stop-reasons.js';
@@ -78,6 +79,7 @@ export function runSession(o) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
+      process.off('uncaughtException', onCrash);
       const left = handle?.kill() ?? [];
       const target = lesson?.id ?? lessonOf(o.files[0]);
       if (failure) {
@@ -96,6 +98,14 @@ export function runSession(o) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);
+    // Bytes that are not a message on the channel from the test process make node's IPC parser
+    // throw here, in the CLI: that is learner code writing to it, not a bug to crash on.
+    const onCrash = (/** @type {Error} */ err) => {
+      if (isGarbledChannel(err)) return finish(why.forged(step()));
+      console.error(err);
+      process.exit(1);
+    };
+    process.on('uncaughtException', onCrash);
 
     const watch = setInterval(() => {
       const now = Date.now();
@@ -193,6 +203,9 @@ export function runSession(o) {
             (result ?? o.results.get(lesson?.id ?? '') ?? [...o.results.values()][0])?.errors.push(failure);
           }
           break;
+        case 'forged':
+        case 'garbled':
+          return finish(why.forged(step()));
         case 'oom':
           return finish(why.outOfHeap(step()));
         case 'worker-error':

@@ -4,24 +4,16 @@
 // and results (watchdog channel), its own pulse with the memory in use, and after each lesson
 // the processes learner code left running (which it stops).
 // Job (argv[2], JSON): { files, exercisesDir, stopOnFailure, mode: 'run' | 'warm', guard, runId, moduleCacheDir }
+// The CLI's first message is the key every message back is signed with (channel.js).
 import { syncBuiltinESMExports } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import workerThreads from 'node:worker_threads';
+import { signer } from './channel.js';
 import { toFailure } from './failures.js';
 import { HEAP_MB, LEFTOVER_GRACE_MS } from './limits.js';
 import { isAlive, markedProcesses, namespaceProcesses, stopProcesses } from './sweep.js';
 
 const WATCHDOG_CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts
-
-/** @param {object} message */
-const send = (message) => {
-  try {
-    process.send?.(message);
-  } catch {
-    // The channel is closed: the disconnect handler ends us.
-  }
-};
-send({ type: 'hello', pid: process.pid });
 
 // If the CLI (or the supervisor) disappears, end at once; the guard takes the rest.
 process.on('disconnect', () => {
@@ -31,6 +23,22 @@ process.on('disconnect', () => {
     process.kill(process.pid, 'SIGKILL');
   }
 });
+
+const key = await new Promise((resolve) => {
+  process.once('message', (/** @type {any} */ m) => resolve(m?.key));
+  setTimeout(resolve, 10_000).unref();
+});
+if (typeof key !== 'string') process.exit(1);
+const sign = signer(key);
+/** @param {object} message */
+const send = (message) => {
+  try {
+    process.send?.(sign(message));
+  } catch {
+    // The channel is closed: the disconnect handler ends us.
+  }
+};
+send({ type: 'hello', pid: process.pid });
 
 const job = JSON.parse(process.argv[2] ?? '{}');
 process.env.NETLINGS_EXERCISES = job.exercisesDir;
