@@ -33,6 +33,11 @@ export const GUARDS = {
 
 /** @typedef {import('./sweep.js').ProcessInfo} ProcessInfo */
 
+/** NETLINGS_GUARD=sandbox, and the sandbox cannot run here: a set-up problem, not the learner's. */
+export class GuardError extends Error {
+  name = 'GuardError';
+}
+
 /**
  * @typedef {object} TestProcess
  * @property {'sandbox' | 'fallback'} guard
@@ -110,10 +115,10 @@ export async function launch(o) {
   if (wanted !== 'fallback' && process.platform === 'linux') {
     const started = await trySandbox(o, runId);
     if ('handle' in started) return started.handle;
-    if (wanted === 'sandbox') throw new Error(`NETLINGS_GUARD=sandbox, but the sandbox could not start: ${started.why}`);
+    if (wanted === 'sandbox') throw new GuardError(`NETLINGS_GUARD=sandbox, but the sandbox could not start: ${started.why}`);
     return startFallback(o, runId, started.why);
   }
-  if (wanted === 'sandbox') throw new Error('NETLINGS_GUARD=sandbox, but the sandbox (bubblewrap) needs Linux');
+  if (wanted === 'sandbox') throw new GuardError('NETLINGS_GUARD=sandbox, but the sandbox (bubblewrap) needs Linux');
   return startFallback(o, runId, process.platform === 'linux' ? 'NETLINGS_GUARD=fallback' : `no sandbox on ${process.platform}`);
 }
 

@@ -69,6 +69,7 @@ export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, 
       moduleCache,
       onEvent,
     });
+    if (end.guardError) throw end.guardError;
     const cut = end.cutShortIn;
     if (!cut || stopOnFailure) break;
     const at = todo.findIndex((l) => l.id === cut);

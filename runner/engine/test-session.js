@@ -4,7 +4,7 @@
 // arrived before stays true, and what learner code left running is stopped and named.
 import path from 'node:path';
 import { isGarbledChannel } from './channel.js';
-import { launch } from './launch.js';
+import { GuardError, launch } from './launch.js';
 import { HANG_MS, LESSON_BUDGET_MS, RSS_MB, STARTUP_MS } from './limits.js';
 import * as why from './stop-reasons.js';
 import { isStopped } from './sweep.js';
@@ -33,6 +33,7 @@ const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: '
  * @property {'sandbox' | 'fallback'} guard
  * @property {string} guardWhy
  * @property {string} output                   the test process's own output (last part), for --verbose
+ * @property {GuardError} [guardError]          the guard that was required could not start
  */
 
 /**
@@ -58,6 +59,8 @@ export function runSession(o) {
   let output = '';
   /** @type {import('./launch.js').TestProcess | undefined} */
   let handle;
+  /** @type {GuardError | undefined} */
+  let guardError;
 
   const step = () => (running ? steps.get(running.check.fullName) : undefined);
   /** @param {CheckResult} check */
@@ -87,7 +90,7 @@ export function runSession(o) {
         else o.results.get(target)?.errors.push(failure);
       }
       if (left.length && handle) o.results.get(target)?.errors.push(why.leftRunning(left, handle.guard));
-      resolve({ cutShortIn: failure ? target : undefined, guard: handle?.guard ?? 'fallback', guardWhy: handle?.why ?? '', output });
+      resolve({ cutShortIn: failure ? target : undefined, guard: handle?.guard ?? 'fallback', guardWhy: handle?.why ?? '', output, guardError });
     };
 
     const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
@@ -238,7 +241,10 @@ export function runSession(o) {
       (h) => {
         if (finished) h.kill();
       },
-      (/** @type {Error} */ err) => finish(why.didNotStart(err.message, output)),
+      (/** @type {Error} */ err) => {
+        if (err instanceof GuardError) guardError = err;
+        finish(why.didNotStart(err.message, output));
+      },
     );
   });
 }
