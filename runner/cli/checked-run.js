@@ -3,7 +3,7 @@
 // reported), and the project is compared with a snapshot after it (without the sandbox, learner
 // code could have changed netlings' files, deleted the learner's, or forged progress).
 import path from 'node:path';
-import { RESTORE, checkIntegrity, describeTampering } from '../core/integrity.js';
+import { RESTORE, checkIntegrity, currentHashes, describeTampering } from '../core/integrity.js';
 import { watchProject } from '../core/project-watch.js';
 import { GUARDS } from '../engine/launch.js';
 import { runChecks } from '../engine/run-checks.js';
@@ -23,9 +23,11 @@ import { FAIL, dim } from '../report/style.js';
  * @returns {Promise<{ run: RunResult, distrust: Distrust | undefined }>}
  */
 export async function checkedRun(options) {
-  const integrity = checkIntegrity();
-  const changes = watchProject();
-  const run = await runChecks(options);
+  // One pass over netlings' files serves the tamper check, the snapshot and the module cache.
+  const hashes = currentHashes();
+  const integrity = checkIntegrity(undefined, hashes);
+  const changes = watchProject(hashes);
+  const run = await runChecks({ ...options, hashes });
   // In the sandbox the project is read-only to learner code: a change there is someone else's
   // (an editor, another run), not something to undo.
   const changed = run.guard.kind === 'fallback' ? changes().changed : [];

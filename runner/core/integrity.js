@@ -81,9 +81,10 @@ export function manifestText(/** @type {Map<string, string>} */ hashes) {
 /**
  * Compares the covered files with the manifest.
  * @param {string} [root]
+ * @param {Map<string, string>} [now]  currentHashes(root), if already computed
  * @returns {IntegrityReport}
  */
-export function checkIntegrity(root = ROOT) {
+export function checkIntegrity(root = ROOT, now = currentHashes(root)) {
   const file = path.join(root, MANIFEST);
   if (!existsSync(file)) return { ok: false, manifestMissing: true, changed: [], missing: [], added: [] };
   /** @type {Map<string, string>} */
@@ -92,7 +93,6 @@ export function checkIntegrity(root = ROOT) {
     const m = line.match(/^([0-9a-f]{64}) [ *](.+)$/);
     if (m) expected.set(m[2], m[1]);
   }
-  const now = currentHashes(root);
   const changed = [...expected].filter(([f, h]) => now.has(f) && now.get(f) !== h).map(([f]) => f);
   const missing = [...expected.keys()].filter((f) => !now.has(f));
   const added = [...now.keys()].filter((f) => !expected.has(f));

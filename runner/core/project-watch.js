@@ -41,10 +41,10 @@ const readOrNull = (/** @type {string} */ rel) => {
 
 /**
  * Takes the snapshot now; call the result after the run.
+ * @param {Map<string, string>} [runner]  currentHashes() now, if already computed
  * @returns {() => { changed: string[], restored: boolean }}  descriptions like "runner/x.ts", "exercises/y.ts (deleted)"
  */
-export function watchProject() {
-  const runner = currentHashes();
+export function watchProject(runner = currentHashes()) {
   const others = new Map(otherFiles().map((f) => [f, hashFile(path.join(ROOT, f))]));
   const learner = exercises();
   const progress = readOrNull(PROGRESS);

@@ -21,8 +21,11 @@ const READY = 'netlings-ready';
 /** Old stamps kept (other branches, worktrees); the rest are removed at warm-up. */
 const KEEP = 6;
 
-/** Identifies the cached modules' sources, the tools that transform them, and where they are. */
-function stamp() {
+/**
+ * Identifies the cached modules' sources, the tools that transform them, and where they are.
+ * @param {Map<string, string>} hashes
+ */
+function stamp(hashes) {
   const hash = createHash('sha256');
   hash.update(`${process.version}\n${ROOT}\n`);
   try {
@@ -31,7 +34,7 @@ function stamp() {
     hash.update('no vitest');
   }
   const cached = CACHED_MODULES.map((dir) => path.relative(ROOT, dir).split(path.sep).join('/') + '/');
-  for (const [file, h] of currentHashes()) if (cached.some((dir) => file.startsWith(dir))) hash.update(`${file} ${h}\n`);
+  for (const [file, h] of hashes) if (cached.some((dir) => file.startsWith(dir))) hash.update(`${file} ${h}\n`);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -39,11 +42,12 @@ const entriesOf = (/** @type {string} */ dir) => readdirSync(dir).filter((n) => 
 
 /**
  * The warm cache for the current sources, made first if needed.
+ * @param {Map<string, string>} [hashes]  core/integrity.js currentHashes(), if already computed
  * @returns {Promise<{ dir: string, entries: string[] } | undefined>} undefined: run without it
  */
-export async function warmModuleCache() {
+export async function warmModuleCache(hashes) {
   if (process.env.NETLINGS_MODULE_CACHE === 'off') return undefined;
-  const dir = path.join(CACHE_ROOT, `modules-${stamp()}`);
+  const dir = path.join(CACHE_ROOT, `modules-${stamp(hashes ?? currentHashes())}`);
   try {
     if (existsSync(path.join(dir, READY))) return { dir, entries: entriesOf(dir) };
     mkdirSync(CACHE_ROOT, { recursive: true });

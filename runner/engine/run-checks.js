@@ -46,17 +46,18 @@ import { runSession } from './test-session.js';
  * @property {string} exercisesDir      Folder with the learner files (absolute or relative to the repo).
  * @property {boolean} [stopOnFailure]  Do not run lessons after the first that fails.
  * @property {(event: { type: string, [key: string]: unknown }) => void} [onEvent]  Progress, for live output.
+ * @property {Map<string, string>} [hashes]  core/integrity.js currentHashes(), if the caller has them
  */
 
 /**
  * @param {RunOptions} options
  * @returns {Promise<RunResult>}
  */
-export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEvent = () => {} }) {
+export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEvent = () => {}, hashes }) {
   const started = Date.now();
   /** @type {Map<string, LessonResult>} */
   const results = new Map(lessons.map((l) => [l.id, { id: l.id, state: /** @type {const} */ ('not-run'), checks: [], errors: [] }]));
-  const moduleCache = await warmModuleCache();
+  const moduleCache = await warmModuleCache(hashes);
   let todo = lessons;
   /** @type {import('./test-session.js').SessionEnd | undefined} */
   let end;
