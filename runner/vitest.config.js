@@ -2,6 +2,6 @@
 //   NETLINGS_EXERCISES=solutions npx vitest run --config runner/vitest.config.js 01-tcp-handshake
 // The runner itself does not read this file; it passes the same options inline.
 import { defineConfig } from 'vitest/config';
-import { hiddenTestOptions } from './engine/vitest-options.js';
+import { hiddenTestOptions, moduleCachePlugin } from './engine/vitest-options.js';
 
-export default defineConfig({ test: hiddenTestOptions() });
+export default defineConfig({ test: hiddenTestOptions(), plugins: [moduleCachePlugin()] });

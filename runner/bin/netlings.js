@@ -55,7 +55,8 @@ main().then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof UsageError || err instanceof CourseError) {
+    // GuardError (engine/launch.js) by name: the engine is only loaded by the commands that run checks.
+    if (err instanceof UsageError || err instanceof CourseError || err?.name === 'GuardError') {
       console.error(`netlings: ${err.message}`);
       process.exitCode = 2;
     } else {

@@ -3,6 +3,7 @@
 // the course check (stubs fail, solutions pass, wrong solutions and bad code are caught), and
 // ends with one line "self-test: N passed, N failed".
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { createVitest } from 'vitest/node';
@@ -26,6 +27,9 @@ function typecheck() {
 
 let passed = 0;
 let failed = 0;
+/** Every check's outcome and duration, for npm run stress (NETLINGS_SELFTEST_RESULTS=<file>). */
+/** @type {{ name: string, state: string, ms: number }[]} */
+const results = [];
 /** @type {import('vitest/node').Reporter} */
 const reporter = {
   onTestCaseResult(tc) {
@@ -36,6 +40,7 @@ const reporter = {
       return;
     }
     const name = `${path.relative(ROOT, tc.module.moduleId)} › ${tc.fullName}`;
+    results.push({ name, state: result.state, ms: Math.round(tc.diagnostic()?.duration ?? 0) });
     if (result.state === 'passed') {
       passed++;
       console.log(`${PASS} ${dim(name)}`);
@@ -77,6 +82,7 @@ if (tsc.ok) {
   failed++;
   console.log(`${FAIL} typecheck (tsc -p tsconfig.json)\n${tsc.out.replace(/^/gm, '    ')}`);
 }
+if (process.env.NETLINGS_SELFTEST_RESULTS) writeFileSync(process.env.NETLINGS_SELFTEST_RESULTS, JSON.stringify({ results, typecheck: tsc.ok }));
 console.log(`\n${failed ? FAIL : PASS} ${bold(`self-test: ${passed} passed, ${failed} failed`)}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed || passed === 0 ? 1 : 0);

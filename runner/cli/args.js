@@ -38,8 +38,48 @@ export function parseCli(argv) {
     const [command, ...rest] = positionals;
     return { command, positionals: rest, flags: /** @type {any} */ (values) };
   } catch (err) {
-    throw new UsageError(/** @type {Error} */ (err).message);
+    throw new UsageError(usageMessage(/** @type {NodeJS.ErrnoException} */ (err)));
   }
+}
+
+/** The flag closest to a mistyped one, if any is close: --report → --reporter. */
+function closest(/** @type {string} */ typed) {
+  const name = typed.replace(/^-+/, '').replace(/=.*$/, '');
+  /** @param {string} a @param {string} b */
+  const distance = (a, b) => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = row[j];
+        row[j] = next;
+      }
+    }
+    return row[b.length];
+  };
+  const best = Object.keys(FLAGS)
+    .map((flag) => ({ flag, d: flag.startsWith(name) || name.startsWith(flag) ? 1 : distance(name, flag) }))
+    .sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= 2 ? `--${best.flag}` : undefined;
+}
+
+/**
+ * node's parseArgs errors, said for a person: which flag, what is wrong, what would be right.
+ * @param {NodeJS.ErrnoException} err
+ */
+function usageMessage(err) {
+  const flag = err.message.match(/'(-{1,2}[^' ,<]+)/)?.[1] ?? '';
+  const long = err.message.match(/'(?:-\w, )?(--[\w-]+)/)?.[1] ?? flag;
+  const spec = FLAGS[long.replace(/^--/, '')];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const guess = closest(flag);
+    return `there is no flag ${flag}${guess ? ` (did you mean ${guess}?)` : ''}. The flags are:\n${flagHelp()}`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec?.type === 'boolean') return `${long} takes no value: write just ${long}`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec) return `${long} needs a value: ${long} ${spec.placeholder ?? 'VALUE'}`;
+  return err.message.split('\n')[0];
 }
 
 export function flagHelp() {

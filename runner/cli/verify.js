@@ -1,14 +1,14 @@
 // `netlings verify [lesson] [--exercises DIR] [--verbose]`
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, findLesson } from '../core/course.js';
 import { recordResults } from '../core/progress.js';
-import { runChecks } from '../engine/run-checks.js';
-import { FAIL, PASS, bold, dim } from '../report/style.js';
+import { FAIL, PASS, bold, dim, yellow } from '../report/style.js';
 import { gradeLesson } from '../report/grades.js';
 import { gradeTable } from '../report/grade-table.js';
 import { countChecks, formatLesson, formatPassedLine } from '../report/verify-report.js';
 import { UsageError } from './args.js';
+import { checkedRun, distrusted, guardLine } from './checked-run.js';
 
 /** @typedef {import('../core/course.js').Course} Course */
 
@@ -39,12 +39,17 @@ export async function verify(course, { positionals, flags }) {
   if (flags.output !== undefined && flags.reporter === undefined) throw new UsageError('--output goes with --reporter json or --reporter junit');
   const lessons = selectLessons(course, positionals);
   const exercisesDir = flags.exercises ?? 'exercises';
+  if (flags.exercises !== undefined) {
+    const stat = statSync(path.resolve(ROOT, exercisesDir), { throwIfNoEntry: false });
+    if (!stat) throw new UsageError(`--exercises ${exercisesDir}: there is no such folder`);
+    if (!stat.isDirectory()) throw new UsageError(`--exercises ${exercisesDir} is a file: give the folder that holds the lesson files (e.g. --exercises ${path.dirname(exercisesDir)})`);
+  }
   const learnerFiles = path.resolve(ROOT, exercisesDir) === path.join(ROOT, 'exercises');
   if (flags.all || flags.reporter) {
     return grade(lessons, { ...flags, exercisesDir, learnerFiles, stopOnFailure: !flags.all && positionals.length === 0 });
   }
   const all = positionals.length === 0;
-  const run = await runChecks({ lessons, exercisesDir, stopOnFailure: all });
+  const { run, distrust } = await checkedRun({ lessons, exercisesDir, stopOnFailure: all });
   const byId = new Map(run.lessons.map((r) => [r.id, r]));
   /** @type {Record<string, boolean>} */
   const outcomes = {};
@@ -61,9 +66,11 @@ export async function verify(course, { positionals, flags }) {
       break;
     }
   }
-  if (learnerFiles) recordResults(outcomes);
+  const warnings = learnerFiles && !distrust ? recordResults(outcomes).warnings : [];
   const where = learnerFiles ? '' : ` in ${exercisesDir}`;
-  if (all) {
+  if (distrust) {
+    out.push('', distrust.text);
+  } else if (all) {
     const done = lessons.filter((l) => outcomes[l.id]).length;
     out.push('', `${done === lessons.length ? PASS : FAIL} ${bold(`${done}/${lessons.length} lessons done`)}${where}`);
   } else {
@@ -78,7 +85,7 @@ export async function verify(course, { positionals, flags }) {
       `Next: fix the first ${FAIL} above in ${path.join(exercisesDir, `${failedLesson.id}.ts`)}, then run ${bold(`npm run verify ${num}`)} again.`,
       dim(`Stuck? ${`npm run hint ${num}`} shows hint 1 of ${failedLesson.hints.length}; the explainer is lessons/${failedLesson.id}.md.`),
     );
-  } else if (!all) {
+  } else if (!all && !distrust) {
     for (const lesson of lessons) {
       const { total } = countChecks(/** @type {any} */ (byId.get(lesson.id)));
       out.push(`${PASS} ${bold(lesson.id)}: all ${total} checks pass${where}.`);
@@ -89,8 +96,10 @@ export async function verify(course, { positionals, flags }) {
   } else if (learnerFiles) {
     out.push('Every lesson passes. Well done!');
   }
+  for (const w of warnings) out.push(yellow(`netlings: ${w}`));
+  if (flags.verbose) out.push(guardLine(run), ...(run.output.trim() ? [dim(`test process output (last part):\n${run.output.trimEnd()}`)] : []));
   console.log(out.join('\n'));
-  return failedLesson ? 1 : 0;
+  return failedLesson || distrust ? 1 : 0;
 }
 
 /**
@@ -101,10 +110,11 @@ export async function verify(course, { positionals, flags }) {
  * @param {{ exercisesDir: string, learnerFiles: boolean, stopOnFailure: boolean, verbose?: boolean, reporter?: string, output?: string }} options
  */
 async function grade(lessons, { exercisesDir, learnerFiles, stopOnFailure, verbose, reporter, output }) {
-  const run = await runChecks({ lessons, exercisesDir, stopOnFailure });
+  const checked = await checkedRun({ lessons, exercisesDir, stopOnFailure });
+  const run = checked.distrust ? distrusted(checked.run, checked.distrust) : checked.run;
   const byId = new Map(run.lessons.map((r) => [r.id, r]));
   const grades = lessons.map((l) => gradeLesson(l, byId.get(l.id)));
-  if (learnerFiles) recordResults(Object.fromEntries(run.lessons.filter((r) => r.state !== 'not-run').map((r) => [r.id, r.state === 'passed'])));
+  const warnings = learnerFiles && !checked.distrust ? recordResults(Object.fromEntries(run.lessons.filter((r) => r.state !== 'not-run').map((r) => [r.id, r.state === 'passed']))).warnings : [];
   /** @type {string | undefined} */
   let machine;
   if (reporter === 'json') machine = `${JSON.stringify((await import('../report/json-report.js')).jsonReport(lessons, run), null, 2)}\n`;
@@ -120,7 +130,10 @@ async function grade(lessons, { exercisesDir, learnerFiles, stopOnFailure, verbo
       out.push(result.state === 'passed' ? formatPassedLine(lesson, result) : `${formatLesson(lesson, result, { verbose })}\n`);
     }
     out.push('', gradeTable(grades));
+    if (checked.distrust) out.push('', checked.distrust.text);
     if (output !== undefined) out.push(dim(`${reporter} report written to ${output}`));
+    for (const w of warnings) out.push(yellow(`netlings: ${w}`));
+    if (verbose) out.push(guardLine(run));
     console.log(out.join('\n'));
   }
   return grades.every((g) => g.status === 'pass') ? 0 : 1;

@@ -3,11 +3,23 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { clearTimeout, setImmediate, setTimeout } from './clock.ts';
 import { LessonFailure } from './failure.ts';
 import { abortWaits } from './wait.ts';
 import { step } from './watchdog.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Importing the learner's file may take this long (it is compiled first, on a busy machine too). */
+const LOAD_DEADLINE_MS = 8000;
+
+/** Reads something off a value learner code threw, which may be a Proxy or have throwing getters. */
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
 
 /** The folder of learner files under test: `NETLINGS_EXERCISES`, else `exercises/`. */
 export function exercisesDir(): string {
@@ -22,7 +34,7 @@ export function displayPath(file: string): string {
 
 /** The first stack frame inside the learner's folder, as `exercises/x.ts:12:5`. */
 export function learnerLocation(err: unknown): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? '' : '';
+  const stack = safely(() => (err instanceof Error && typeof err.stack === 'string' ? err.stack : ''), '');
   const dir = exercisesDir();
   for (const line of stack.split('\n')) {
     const m = line.match(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/);
@@ -34,14 +46,18 @@ export function learnerLocation(err: unknown): string | undefined {
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return `${err.name}${code && !err.message.includes(code) ? ` [${code}]` : ''}: ${err.message}`;
-  }
-  return `a non-Error value: ${String(err)}`;
+  return safely(() => {
+    if (err instanceof Error) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return `${err.name}${code && !String(err.message).includes(code) ? ` [${code}]` : ''}: ${err.message}`;
+    }
+    return `a non-Error value: ${typeof err === 'symbol' ? err.toString() : String(err)}`;
+  }, 'a value that cannot be read (its properties throw when read)');
 }
 
-const isTodo = (err: unknown) => err instanceof Error && /^TODO\b/.test(err.message);
+const isTodo = (err: unknown) => safely(() => err instanceof Error && /^TODO\b/.test(String(err.message)), false);
+/** The error itself as the failure's cause, when it is a readable Error (vitest serialises it). */
+const causeOf = (err: unknown) => (safely(() => err instanceof Error && typeof err.stack === 'string', false) ? { cause: err } : undefined);
 
 /** Hints for errors that escape learner callbacks, by error code. */
 const CRASH_HINTS: Record<string, string> = {
@@ -59,8 +75,8 @@ const CRASH_HINTS: Record<string, string> = {
 /** Turns an error that escaped into an event handler into a learner-facing failure. */
 export function crashFailure(err: unknown): LessonFailure {
   if (err instanceof LessonFailure) return err;
-  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
-  const exit = err instanceof Error && /process\.exit unexpectedly called/.test(err.message);
+  const code = safely(() => String((err as NodeJS.ErrnoException | undefined)?.code ?? ''), '');
+  const exit = safely(() => err instanceof Error && /process\.exit unexpectedly called/.test(err.message), false);
   return new LessonFailure(
     {
       kind: 'crash',
@@ -72,7 +88,7 @@ export function crashFailure(err: unknown): LessonFailure {
         ? 'Exercise code must never exit the process: close your servers and sockets instead, and let errors reach the caller.'
         : CRASH_HINTS[code] ?? 'Errors thrown inside event handlers cannot be caught by the caller. Handle them where they happen.',
     },
-    { cause: err },
+    causeOf(err),
   );
 }
 
@@ -117,9 +133,25 @@ export function useExercise<T>(lessonId: string): Exercise<T> {
       step(`loading ${file}`);
       const before = countNet();
       let mod: Record<string, unknown>;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Top-level code that awaits something that never happens would hold the import forever.
+      const tooLong = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new LessonFailure({
+                kind: 'load',
+                message: `importing ${file} did not finish within ${LOAD_DEADLINE_MS / 1000} s: code at the top level of the file is still waiting for something`,
+                hint: 'Code at the top level runs when the checks import your file. Do not await there (a top-level await of a promise that never settles blocks the import); start things inside the exported functions.',
+              }),
+            ),
+          LOAD_DEADLINE_MS,
+        );
+      });
       try {
-        mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+        mod = (await Promise.race([import(pathToFileURL(absolute).href), tooLong])) as Record<string, unknown>;
       } catch (err) {
+        if (err instanceof LessonFailure) throw err;
         throw new LessonFailure(
           {
             kind: 'load',
@@ -127,8 +159,10 @@ export function useExercise<T>(lessonId: string): Exercise<T> {
             location: learnerLocation(err),
             hint: 'The checks import your file before calling it. Fix the error above; code at the top level of the file runs on import.',
           },
-          { cause: err },
+          causeOf(err),
         );
+      } finally {
+        clearTimeout(timer);
       }
       // Listening or connecting happens a tick later (address lookup), so give it one.
       await new Promise((resolve) => setImmediate(resolve));
@@ -170,7 +204,7 @@ export function useExercise<T>(lessonId: string): Exercise<T> {
         }
         throw new LessonFailure(
           { kind: 'threw', message: `${name}() threw ${describeError(err)}`, location: learnerLocation(err), hint: `${name}() should not throw here: look at the line above.` },
-          { cause: err },
+          causeOf(err),
         );
       }
     },

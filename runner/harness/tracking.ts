@@ -1,6 +1,7 @@
 // Every socket and server a check opens, and closing them all after the check.
 import { EventEmitter, once } from 'node:events';
 import type net from 'node:net';
+import { clearTimeout, setTimeout } from './clock.ts';
 import { fail } from './failure.ts';
 import { until, within } from './wait.ts';
 

@@ -1,4 +1,5 @@
 // Waiting with a deadline and a description: the only way the checks wait. No sleeps.
+import { clearTimeout, setTimeout } from './clock.ts';
 import { step } from './watchdog.ts';
 import { LessonFailure } from './failure.ts';
 

@@ -6,6 +6,7 @@
 // the vitest process's main thread (never blocked by learner code) forwards to the parent. When
 // the heartbeat stops, the parent knows the worker is stuck and what it was doing.
 import { expect } from 'vitest';
+import { setInterval } from './clock.ts';
 
 export const WATCHDOG_CHANNEL = 'netlings-watchdog';
 const BEAT_MS = 200;

@@ -36,5 +36,7 @@ export function jsonReport(lessons, run) {
     // Exercism-style: every check of every lesson, in order, named "<lesson> › <task> › <check>".
     tests: entries.flatMap((e) => e.tests.map((t) => ({ name: `${e.id} › ${t.task} › ${t.name}`, status: t.status, message: t.message, output: t.output }))),
     durationMs: run.durationMs,
+    // What kept the learner's code in check: "sandbox" or "fallback" (docs/ARCHITECTURE.md).
+    guard: run.guard?.kind,
   };
 }

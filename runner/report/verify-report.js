@@ -14,6 +14,7 @@ import { FAIL, PASS, SKIP, bold, cyan, dim, red, yellow } from './style.js';
 /** Kinds that mean "nothing of yours could run", reported once for the whole lesson. */
 const WHOLE_FILE = new Set(['load', 'syntax', 'leak-on-import', 'internal']);
 const MAX_LOG_LINES = 12;
+const MAX_LOG_WIDTH = 200;
 
 /**
  * The source lines around `file:line:col`, with a caret under the column.
@@ -43,9 +44,10 @@ export function codeFrame(location) {
 /**
  * The details block of one failure.
  * @param {Failure} f
- * @param {{ verbose?: boolean, logs?: string[] }} options
+ * @param {{ verbose?: boolean, logs?: string[], droppedChars?: number }} options  logs: the last
+ *   lines the code printed; droppedChars: how much it printed before them that was not kept
  */
-export function formatFailure(f, { verbose = false, logs = [] } = {}) {
+export function formatFailure(f, { verbose = false, logs = [], droppedChars = 0 } = {}) {
   const out = [];
   const pad = '    ';
   const label = (/** @type {string} */ name) => dim(name.padEnd(9));
@@ -59,9 +61,11 @@ export function formatFailure(f, { verbose = false, logs = [] } = {}) {
   }
   if (f.hint) out.push(`${pad}${label('hint')}${yellow(f.hint)}`);
   if (logs.length) {
+    // The end of the output is what led up to the failure: show the last lines.
     out.push(`${pad}${dim('your code printed:')}`);
-    for (const line of logs.slice(0, MAX_LOG_LINES)) out.push(`${pad}${dim('│')} ${line}`);
-    if (logs.length > MAX_LOG_LINES) out.push(`${pad}${dim(`│ … ${logs.length - MAX_LOG_LINES} more lines`)}`);
+    const earlier = droppedChars + logs.slice(0, -MAX_LOG_LINES).reduce((n, line) => n + line.length + 1, 0);
+    if (earlier) out.push(`${pad}${dim(`│ … ${earlier.toLocaleString('en')} earlier characters not shown`)}`);
+    for (const line of logs.slice(-MAX_LOG_LINES)) out.push(`${pad}${dim('│')} ${line.length > MAX_LOG_WIDTH ? `${line.slice(0, MAX_LOG_WIDTH)}…` : line}`);
   }
   if (verbose && f.stack) out.push(dim(f.stack.replace(/^/gm, pad)));
   return out.join('\n');
@@ -133,7 +137,7 @@ export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly
       else {
         shown.add(key);
         detailed = true;
-        out.push(formatFailure(check.failure, { verbose, logs: check.logs }).replace(/^/gm, '    '));
+        out.push(formatFailure(check.failure, { verbose, logs: check.logs, droppedChars: check.droppedChars }).replace(/^/gm, '    '));
       }
     } else if (check.state === 'not-run') out.push(`    ${SKIP} ${dim(`${check.name} (not run)`)}`);
     else out.push(`    ${SKIP} ${dim(`${check.name} (skipped)`)}`);
