@@ -40,6 +40,10 @@ const results = await new Stryker(/** @type {any} */ ({
   coverageAnalysis: 'off',
   reporters: ['progress-append-only'],
   concurrency: 2,
+  // Results of earlier runs are reused for mutants whose code and checks have not changed
+  // (the file is committed, so CI re-tests only what a change touched).
+  incremental: true,
+  incrementalFile: 'runner/mutation/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   logLevel: 'warn',
