@@ -8,6 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach } from 'vitest';
+import { setTimeout } from './clock.ts';
 import { fail, show } from './failure.ts';
 import { Peer } from './peer.ts';
 import { learnerSockets, openServers } from './tracking.ts';
@@ -46,9 +47,13 @@ export function abstractName(name = 'ctl'): string {
 
 const children = new Set<ChildProcess>();
 
-afterEach(() => {
+afterEach(async () => {
+  // Wait for each to be gone: the runner counts any process still alive after the checks as
+  // one the learner's code left behind.
+  const exits = [...children].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit'));
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
 });
 afterAll(() => {
   if (folder) rmSync(folder, { recursive: true, force: true });
