@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../core/course.js';
 import { newKey, verifier } from './channel.js';
-import { RUN_ID_VAR, commandOf, descendants, innerPid, markedProcesses, stopProcesses } from './sweep.js';
+import { RUN_ID_VAR, commandOf, descendants, innerPid, isAlive, markedProcesses, stopProcesses } from './sweep.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CHILD = path.join(HERE, 'vitest-child.js');
@@ -183,7 +183,7 @@ function trySandbox(o, runId) {
         const test = handle.testPid();
         if (!child.pid || init === undefined) return [];
         return descendants(child.pid)
-          .filter((pid) => pid !== init && pid !== test)
+          .filter((pid) => pid !== init && pid !== test && isAlive(pid))
           .map((pid) => ({ pid, command: commandOf(pid) }));
       },
       kill() {
