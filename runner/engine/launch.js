@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../core/course.js';
 import { newKey, verifier } from './channel.js';
-import { RUN_ID_VAR, commandOf, descendants, markedProcesses, stopProcesses } from './sweep.js';
+import { RUN_ID_VAR, commandOf, descendants, innerPid, isAlive, markedProcesses, stopProcesses } from './sweep.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CHILD = path.join(HERE, 'vitest-child.js');
@@ -155,6 +155,7 @@ function trySandbox(o, runId) {
       const msg = verify(packet) ?? { type: 'forged' };
       if (!running && msg?.type === 'hello') {
         running = true;
+        handle.testPid(); // while it surely runs: later, an orphan could be taken for it
         o.onStart(handle);
         if (early) o.onOutput(early);
         resolve({ handle });
@@ -166,7 +167,7 @@ function trySandbox(o, runId) {
       resolve({ why: `bubblewrap could not start the sandbox (${bwrapError(early) ?? `exit code ${code ?? signal}`})` });
     });
 
-    /** The namespace's init is bwrap's child; the test process is the init's child. */
+    /** The namespace's init (pid 1 inside) is bwrap's child; the test process is pid 2 inside. */
     const sandboxInit = () => (child.pid ? descendants(child.pid)[0] : undefined);
     /** @type {TestProcess} */
     const handle = {
@@ -174,7 +175,7 @@ function trySandbox(o, runId) {
       why: 'bubblewrap works here',
       child,
       testPid: () => {
-        if (testPid === undefined && child.pid) testPid = descendants(child.pid).find((pid) => pid !== sandboxInit());
+        if (testPid === undefined && child.pid) testPid = descendants(child.pid).find((pid) => innerPid(pid) === 2);
         return testPid;
       },
       leftovers() {
@@ -182,7 +183,7 @@ function trySandbox(o, runId) {
         const test = handle.testPid();
         if (!child.pid || init === undefined) return [];
         return descendants(child.pid)
-          .filter((pid) => pid !== init && pid !== test)
+          .filter((pid) => pid !== init && pid !== test && isAlive(pid))
           .map((pid) => ({ pid, command: commandOf(pid) }));
       },
       kill() {

@@ -73,6 +73,16 @@ export function namespaceProcesses(/** @type {number[]} */ exclude) {
     .map((pid) => ({ pid, command: commandOf(pid) }));
 }
 
+/** A process's pid inside its own PID namespace (the last NSpid field), or undefined. */
+export function innerPid(/** @type {number} */ pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^NSpid:\s+([\d\s]+)$/m);
+    return m ? Number(m[1].trim().split(/\s+/).pop()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Direct children of a process (Linux: /proc/<pid>/task/<tid>/children). */
 function childrenOf(/** @type {number} */ pid) {
   try {

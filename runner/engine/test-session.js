@@ -136,6 +136,8 @@ export function runSession(o) {
 
     /** @param {any} msg */
     const onMessage = (msg) => {
+      // Messages still in the pipe when the process was stopped must not rewrite the verdict.
+      if (finished) return;
       o.onEvent(msg);
       switch (msg.type) {
         case 'pulse':

@@ -52,7 +52,7 @@ function describeError(err: unknown): string {
       return `${err.name}${code && !String(err.message).includes(code) ? ` [${code}]` : ''}: ${err.message}`;
     }
     return `a non-Error value: ${typeof err === 'symbol' ? err.toString() : String(err)}`;
-  }, 'a value that cannot be read (its properties throw when read)');
+  }, 'a value whose properties throw when read');
 }
 
 const isTodo = (err: unknown) => safely(() => err instanceof Error && /^TODO\b/.test(String(err.message)), false);
@@ -97,7 +97,8 @@ process.on('uncaughtException', (err) => abortWaits(crashFailure(err)));
 process.on('unhandledRejection', (err) => abortWaits(crashFailure(err)));
 
 /** Socket-ish resources a module must not open just by being imported. */
-const NET_RESOURCES = new Set(['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'UDPWrap', 'PipeWrap', 'PipeServerWrap', 'GetAddrInfoReqWrap']);
+// Not PipeWrap: a child process's stdio pipes are PipeWraps too, and they are not sockets.
+const NET_RESOURCES = new Set(['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'UDPWrap', 'PipeServerWrap', 'GetAddrInfoReqWrap']);
 const countNet = () => process.getActiveResourcesInfo().filter((r) => NET_RESOURCES.has(r)).length;
 
 export interface Exercise<T> {

@@ -51,8 +51,8 @@ describe.each(cases)('%s', (_name, fixture, guard) => {
 
       expect(code, out).toBe(Number(expectation('expect-exit')[0] ?? 1));
       expect(ms, `took too long\n${out}`).toBeLessThan(Number(expectation('expect-within')[0] ?? 30) * 1000);
-      for (const pattern of expectation('expect-message')) expect(out).toMatch(new RegExp(pattern));
-      for (const pattern of expectation('expect-not')) expect(out).not.toMatch(new RegExp(pattern));
+      for (const pattern of expectation('expect-message')) expect(out, out).toMatch(new RegExp(pattern));
+      for (const pattern of expectation('expect-not')) expect(out, out).not.toMatch(new RegExp(pattern));
       for (const pattern of fixture.expectLocation) expect(out).toMatch(new RegExp(pattern));
       // Written for a learner: no raw stack traces unless --verbose.
       expect(out).not.toMatch(/^\s+at .*[( ](file:\/\/|\/|node:).+:\d+:\d+\)?$/m);
