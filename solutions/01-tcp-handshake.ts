@@ -10,14 +10,18 @@ export function createShoutServer(): net.Server {
     socket.setEncoding('utf8');
     socket.write('HELLO\n');
 
+    const NEWLINE = '\n';
     // Per-connection state: this client's unfinished line.
     let pending = '';
     let quit = false;
     socket.on('data', (chunk: string) => {
       if (quit) return;
       pending += chunk;
+      // No newline in this chunk: no new line is complete. (Searching all of a line of many
+      // megabytes again on each of its chunks would take time that grows with its square.)
+      if (!chunk.includes(NEWLINE)) return;
       let newline: number;
-      while ((newline = pending.indexOf('\n')) !== -1) {
+      while ((newline = pending.indexOf(NEWLINE)) !== -1) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
         if (line === 'QUIT') {
@@ -36,8 +40,9 @@ export function talk(port: number, host: string, lines: string[]): Promise<strin
     const socket = net.connect(port, host);
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // 'end': the server sent FIN, so nothing more will come. Decode once, at the end.
-    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // 'end': the server sent FIN, so nothing more will come. Decode once, at the end
+    // (toString() decodes UTF-8).
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
     socket.on('error', reject);
     for (const line of lines) socket.write(`${line}\n`);
     // Half-close: tell the server we are done sending; we can still read its reply.

@@ -51,6 +51,8 @@ const CRASH_HINTS: Record<string, string> = {
   ERR_STREAM_WRITE_AFTER_END: 'Something wrote to a socket after end() was called on it. Once you end a connection, stop writing to it.',
   ERR_STREAM_DESTROYED: 'Something wrote to a socket after it was destroyed. Check that the connection is still open before writing.',
   ECONNREFUSED: "A connection was refused and the socket had no 'error' listener. Listen for 'error' and reject or report it.",
+  EADDRINUSE: "The server could not listen (the port is taken) and emitted 'error' with nothing listening, so Node threw it. Listen for 'error' on the server and reject with it.",
+  ERR_SERVER_NOT_RUNNING: "server.close() was called on a server that is not running, and the error escaped. Take it from close()'s callback argument and reject with it.",
   ERR_SOCKET_DGRAM_NOT_RUNNING: 'Something used a UDP socket after close() was called on it, such as a retry timer that was never cleared. Clear your timers when you close the socket, and stop using a socket once it is closed.',
 };
 

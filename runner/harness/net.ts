@@ -4,13 +4,26 @@ import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { fail, show } from './failure.ts';
 import { Peer } from './peer.ts';
-import { learnerSockets, openServers } from './tracking.ts';
+import { openServers, trackLearnerSocket } from './tracking.ts';
 import { until, within } from './wait.ts';
 
 export { Peer } from './peer.ts';
-export { closeEverything, closeServer } from './tracking.ts';
+export { closeEverything, closeServer, learnerConnectionsClosed, learnerSocketErrors } from './tracking.ts';
 
 export const HOST = '127.0.0.1';
+
+// Servers someone called listen() on. `server.listening` is no proof that nobody did: with a host,
+// listen() first looks the address up, so the server only counts as listening a turn later (and
+// our own listen() would then silently reuse the learner's address). Recording the call itself,
+// for net and tls servers alike, is the one robust sign.
+const listenCalled = new WeakSet<net.Server>();
+const realListen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+  listenCalled.add(this);
+  return (realListen as (...a: unknown[]) => net.Server).apply(this, args);
+} as typeof realListen;
+
+const where = (a: string | net.AddressInfo | null) => (a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a));
 
 /** Listens `server` on 127.0.0.1 with a port the system picks; returns that port. */
 export async function listen(server: unknown, what: string): Promise<number> {
@@ -22,36 +35,54 @@ export async function listen(server: unknown, what: string): Promise<number> {
       hint: 'Return the server object itself, without calling listen() on it.',
     });
   }
-  if (server.listening) {
-    fail({ message: `${what} returned a server that is already listening`, hint: 'Return the server without calling listen(): the checks choose the address.' });
+  if (server.listening || listenCalled.has(server)) {
+    // This check fails anyway; the learner's own listen() must not outlive it (or crash it later).
+    server.on('error', () => {});
+    if (server.listening) server.close();
+    else server.once('listening', () => server.close());
+    fail({
+      message: `${what} returned a server that listen() was already called on`,
+      expected: 'a server that is not listening yet',
+      actual: server.listening ? `a server already listening on ${where(server.address())}` : 'a server on which listen() was called (it starts listening a moment later)',
+      hint: 'Return the server without calling listen(): the checks choose the address and port themselves.',
+    });
   }
   openServers.add(server);
-  server.on('connection', (socket: net.Socket) => {
-    learnerSockets.add(socket);
-    socket.once('close', () => learnerSockets.delete(socket));
-  });
+  server.on('connection', (socket: net.Socket) => trackLearnerSocket(socket));
   server.listen(0, HOST);
   await within(Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]), `${what} to start listening`);
   return (server.address() as net.AddressInfo).port;
 }
 
-/** Connects to 127.0.0.1:port and waits for the handshake to complete. */
-export async function connect(port: number, other: string): Promise<Peer> {
-  const socket = net.connect(port, HOST);
+/**
+ * Connects to 127.0.0.1:port (or `host`) and waits for the handshake to complete. With
+ * `allowHalfOpen`, the check's side stays open for writing after the other side's FIN.
+ */
+export async function connect(port: number, other: string, options: { host?: string; allowHalfOpen?: boolean } = {}): Promise<Peer> {
+  const socket = net.connect({ port, host: options.host ?? HOST, allowHalfOpen: options.allowHalfOpen ?? false });
   const peer = new Peer(socket, other);
   await within(
     Promise.race([once(socket, 'connect'), once(socket, 'error').then(([e]) => Promise.reject(e))]),
     `${other} to accept the connection`,
-  );
+  ).catch((err: NodeJS.ErrnoException) => {
+    if (!err?.code) throw err; // already a failure (timeout, crash)
+    fail({
+      message: `${other} did not accept the connection (${err.code})`,
+      expected: 'a new connection, accepted',
+      actual: err.message,
+      hint: 'Keep the server listening while clients may still come: nothing should call server.close() because one client left or said goodbye.',
+    });
+  });
   return peer;
 }
 
 /**
- * A test server on 127.0.0.1:0 for checking a learner's client. Each accepted connection
- * becomes a Peer, passed to `onConnection` (if given) and kept for `nextConnection()`.
- * Half-open by default: the check decides when its side ends, even after the client's FIN.
+ * A test server on 127.0.0.1:0 (or `where`: `::1`, a given port) for checking a learner's client.
+ * Each accepted connection becomes a Peer, passed to `onConnection` (if given) and kept for
+ * `nextConnection()`. Half-open by default: the check decides when its side ends, even after
+ * the client's FIN. Rejects if it cannot listen there (e.g. no IPv6 loopback).
  */
-export async function serve(onConnection?: (peer: Peer) => void, options: net.ServerOpts = { allowHalfOpen: true }) {
+export async function serve(onConnection?: (peer: Peer) => void, options: net.ServerOpts = { allowHalfOpen: true }, where: { host?: string; port?: number } = {}) {
   const accepted: Peer[] = [];
   const events = new EventEmitter();
   const server = net.createServer(options, (socket) => {
@@ -60,9 +91,10 @@ export async function serve(onConnection?: (peer: Peer) => void, options: net.Se
     onConnection?.(peer);
     events.emit('change');
   });
+  const host = where.host ?? HOST;
+  server.listen(where.port ?? 0, host);
+  await within(Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]), `the test server to start listening on ${host}`);
   openServers.add(server);
-  server.listen(0, HOST);
-  await within(once(server, 'listening'), 'the test server to start listening');
   let taken = 0;
   return {
     port: (server.address() as net.AddressInfo).port,

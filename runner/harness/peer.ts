@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fail, firstDifference, show } from './failure.ts';
+import { labelLogsAfterReset } from './log-label.ts';
 import { openSockets } from './tracking.ts';
 import { until, type WaitOptions } from './wait.ts';
 
@@ -11,7 +12,10 @@ import { until, type WaitOptions } from './wait.ts';
  * reads it in order (`expectNext`), never assuming how the bytes were split into chunks.
  */
 export class Peer extends EventEmitter {
-  private received = Buffer.alloc(0);
+  // Everything received, in a buffer that grows by doubling: replies of many megabytes arrive in
+  // hundreds of chunks, and copying all of it on every chunk would cost seconds.
+  private store = Buffer.alloc(0);
+  private length = 0;
   private cursor = 0;
   ended = false;
   closed = false;
@@ -25,7 +29,13 @@ export class Peer extends EventEmitter {
     super();
     openSockets.add(socket);
     socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
+      if (this.length + chunk.length > this.store.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + chunk.length, 1024));
+        this.store.copy(bigger, 0, 0, this.length);
+        this.store = bigger;
+      }
+      chunk.copy(this.store, this.length);
+      this.length += chunk.length;
       this.emit('change');
     });
     socket.on('end', () => {
@@ -47,6 +57,10 @@ export class Peer extends EventEmitter {
     this.on('change', notify);
     return () => this.off('change', notify);
   };
+
+  private get received(): Buffer {
+    return this.store.subarray(0, this.length);
+  }
 
   /** All text received so far (UTF-8). */
   text(): string {
@@ -88,27 +102,32 @@ export class Peer extends EventEmitter {
 
   /** Abort the connection with a TCP RST, as a crashed client would. */
   reset(): void {
+    labelLogsAfterReset();
     this.socket.resetAndDestroy();
   }
 
   /**
    * Waits for `expected` to be the next bytes from the other side and consumes them.
    * Fails as soon as what arrived differs, or when the connection ends or the deadline passes first.
+   * `hint` may be a function of what arrived (unread text), to fit the hint to the observation.
    */
-  async expectNext(expected: string, what: string, hint: string, options: WaitOptions = {}): Promise<void> {
+  async expectNext(expected: string, what: string, hint: string | ((got: string) => string), options: WaitOptions = {}): Promise<void> {
     const want = Buffer.from(expected, 'utf8');
+    const hintNow = () => (typeof hint === 'function' ? hint(this.unread.toString('utf8')) : hint);
+    let matched = 0; // bytes already compared: each byte is compared once, however many chunks
     const result = await until(
       this.subscribe,
       () => {
         const have = this.unread;
         const n = Math.min(have.length, want.length);
-        if (!have.subarray(0, n).equals(want.subarray(0, n))) return 'differs' as const;
+        if (!have.subarray(matched, n).equals(want.subarray(matched, n))) return 'differs' as const;
+        matched = n;
         if (have.length >= want.length) return 'ok' as const;
         if (this.ended || this.closed || this.error) return 'short' as const;
         return undefined;
       },
       what,
-      { hint, detail: () => this.state(), ...options },
+      { hint: hintNow, detail: () => this.state(), ...options },
     );
     if (result === 'ok') {
       this.cursor += want.length;
@@ -124,7 +143,7 @@ export class Peer extends EventEmitter {
           : `${what} was not what the protocol asks for${where ? `: ${where}` : ''}`,
       expected: show(expected),
       actual: result === 'short' ? this.state() : show(shown),
-      hint,
+      hint: hintNow(),
     });
   }
 
@@ -135,7 +154,7 @@ export class Peer extends EventEmitter {
       detail: () => this.state(),
     });
     if (this.unread.length) {
-      fail({ message: `${this.other} sent more after ${what.replace(/^.*? to /, '')} should have ended it`, expected: 'the connection to end', actual: `more data: ${show(this.unread.toString('utf8'))}`, hint });
+      fail({ message: `${this.other} sent more data while the check waited for ${what}`, expected: 'the connection to end, with nothing more before it', actual: `more data: ${show(this.unread.toString('utf8'))}`, hint });
     }
     if (this.error && !this.ended) {
       fail({ message: `the connection broke instead of ending cleanly (${this.error.code ?? this.error.message})`, expected: 'an orderly end (FIN)', actual: this.state(), hint });

@@ -1,8 +1,8 @@
 // Every socket and server a check opens, and closing them all after the check.
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type net from 'node:net';
 import { fail } from './failure.ts';
-import { within } from './wait.ts';
+import { until, within } from './wait.ts';
 
 /** How long clean-up lets connections end by themselves before destroying them. */
 const GRACE_MS = 1000;
@@ -10,6 +10,48 @@ export const openSockets = new Set<net.Socket>();
 export const openServers = new Set<net.Server>();
 /** Connections accepted by the learner's servers, to tell whether they close them. */
 export const learnerSockets = new Set<net.Socket>();
+/** Errors emitted by those connections during the current check. */
+const learnerErrors: NodeJS.ErrnoException[] = [];
+const learnerChanges = new EventEmitter();
+
+/**
+ * Tracks a connection the learner's server accepted: whether it is still open, and the errors it
+ * emits. Errors are observed by wrapping emit(), not by listening: an 'error' listener would stop
+ * an unhandled error from crashing, which is exactly what a check must be able to see.
+ */
+export function trackLearnerSocket(socket: net.Socket): void {
+  learnerSockets.add(socket);
+  const emit = socket.emit;
+  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
+    if (event === 'error') learnerErrors.push(args[0] as NodeJS.ErrnoException);
+    return (emit as (...a: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof socket.emit;
+  socket.once('close', () => {
+    learnerSockets.delete(socket);
+    learnerChanges.emit('change');
+  });
+}
+
+/** The errors the learner's accepted connections emitted in this check (handled or not). */
+export function learnerSocketErrors(): readonly NodeJS.ErrnoException[] {
+  return learnerErrors;
+}
+
+/**
+ * Waits until every connection the learner's server accepted has closed: by then it has handled
+ * every byte it received, so a check can tell what it did with them (e.g. wrote after end()).
+ */
+export function learnerConnectionsClosed(waitingFor: string, hint: string): Promise<true> {
+  return until(
+    (notify) => {
+      learnerChanges.on('change', notify);
+      return () => learnerChanges.off('change', notify);
+    },
+    () => (learnerSockets.size === 0 ? true : undefined),
+    waitingFor,
+    { hint },
+  );
+}
 /**
  * Our sockets that clean-up destroys at once instead of ending: a test TLS server's handshakes
  * still in progress. When a client gives up mid-handshake, Node's TLS server does not read its
@@ -42,6 +84,7 @@ export async function closeEverything(): Promise<void> {
   const leaked = [...learnerSockets].filter(isOpen);
   for (const socket of [...ours, ...learnerSockets]) socket.destroy();
   learnerSockets.clear();
+  learnerErrors.length = 0;
   const servers = [...openServers];
   openServers.clear();
   await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve(undefined)))));

@@ -34,7 +34,8 @@ export interface WaitOptions {
   ms?: number;
   /** Extra sentence for the timeout message, e.g. what arrived so far. */
   detail?: () => string | undefined;
-  hint?: string;
+  /** A hint, or a function that picks one from what was observed by the time of the timeout. */
+  hint?: string | (() => string | undefined);
 }
 
 /**
@@ -68,7 +69,7 @@ export function within<T>(promise: Promise<T>, waitingFor: string, options: Wait
           kind: 'timeout',
           message: `waited ${ms / 1000} s for ${waitingFor}, but it did not happen${again ? ' (nor in an earlier check)' : ''}`,
           actual: detail,
-          hint: options.hint,
+          hint: typeof options.hint === 'function' ? options.hint() : options.hint,
         }),
       );
     }, ms);

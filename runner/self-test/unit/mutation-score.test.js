@@ -27,7 +27,7 @@ test('scores detected / (detected + undetected), leaving listed equivalents out'
   expect(entryFor('l', s.undetected[0])).toMatchObject({ lesson: 'l', mutator: 'ConditionalExpression', original: 'quit', replacement: 'false' });
 });
 
-test('an equivalent that a check kills is an error; one that matches nothing is stale', () => {
+test('an equivalent that a check kills, or one that matches nothing, is reported but does not fail', () => {
   const mutants = [mutant('Killed', 'StringLiteral', at(1, 11, 17), '""')];
   const equivalents = [
     { lesson: 'l', mutator: 'StringLiteral', original: "'utf8'", replacement: '""', reason: 'r' },
@@ -36,5 +36,5 @@ test('an equivalent that a check kills is an error; one that matches nothing is 
   const s = scoreLesson('l', mutants, source, equivalents);
   expect(s.killedEquivalents).toHaveLength(1);
   expect(s.stale).toHaveLength(1);
-  expect(s.ok).toBe(false);
+  expect(s.ok).toBe(true);
 });
