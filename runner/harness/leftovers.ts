@@ -5,12 +5,12 @@
 // Timers are seen through async_hooks: a Timeout created while a probe is on, with the learner's
 // file on the stack, belongs to the learner. It counts as pending while it is neither cleared
 // nor fired and still keeps the process alive (unref'd timers, such as AbortSignal.timeout()'s,
-// do not). Sockets come from udp-tracking.ts.
+// do not). Sockets and the times of send() calls come from udp-tracking.ts.
 import { createHook } from 'node:async_hooks';
 import type dgram from 'node:dgram';
 import { exercisesDir } from './exercise.ts';
 import { fail } from './failure.ts';
-import { learnerUdp, udpChanges } from './udp-tracking.ts';
+import { learnerSendTimes, learnerUdp, udpChanges } from './udp-tracking.ts';
 import { until } from './wait.ts';
 
 interface TimerResource {
@@ -47,12 +47,15 @@ export interface Probe {
    * up to `ms` for them to close) and none of its timers is still pending.
    */
   expectNothingLeft(what: string, hint: string, ms?: number): Promise<void>;
+  /** When the learner's code called send() since the probe started (performance.now() ms). */
+  sendTimes(): number[];
   stop(): void;
 }
 
 /** Starts watching the learner's sockets and timers; call before calling the learner's code. */
 export function startProbe(): Probe {
   const socketsBefore = new Set<dgram.Socket>(learnerUdp);
+  const firstSend = learnerSendTimes.length;
   if (probing++ === 0) hook.enable();
   let stopped = false;
   const stop = () => {
@@ -66,6 +69,7 @@ export function startProbe(): Probe {
   const openSockets = () => [...learnerUdp].filter((s) => !socketsBefore.has(s));
   return {
     stop,
+    sendTimes: () => learnerSendTimes.slice(firstSend),
     async expectNothingLeft(what, hint, ms = 1000) {
       try {
         await until(

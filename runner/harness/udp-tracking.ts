@@ -4,6 +4,7 @@
 // a socket closed under it, blaming a later check for this one's failure. They end with the worker.
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
 export const ownUdp = new Set<dgram.Socket>();
@@ -56,6 +57,23 @@ const trackingBind = function (this: dgram.Socket, ...args: unknown[]) {
 } as Bind;
 trackingBind.netlingsOriginal = originalBind;
 dgram.Socket.prototype.bind = trackingBind;
+
+/**
+ * When the learner's code called send(), in performance.now() milliseconds, every call in order.
+ * Taken in the sender's own thread, at the call: unlike arrival times at a test server, a busy
+ * event loop can only make these gaps longer, never shorter, so timing checks can be tight.
+ */
+export const learnerSendTimes: number[] = [];
+
+type Send = typeof dgram.Socket.prototype.send & { netlingsOriginal?: typeof dgram.Socket.prototype.send };
+const currentSend = dgram.Socket.prototype.send as Send;
+const originalSend = currentSend.netlingsOriginal ?? currentSend;
+const trackingSend = function (this: dgram.Socket, ...args: unknown[]) {
+  if (!ours.has(this)) learnerSendTimes.push(performance.now());
+  return (originalSend as (...a: unknown[]) => void).apply(this, args);
+} as Send;
+trackingSend.netlingsOriginal = originalSend;
+dgram.Socket.prototype.send = trackingSend;
 
 /** An own socket that outlives a check (a server for a whole test file); its owner closes it. */
 export function lastingOwnSocket(): dgram.Socket {
