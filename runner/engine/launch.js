@@ -193,6 +193,7 @@ function trySandbox(o, runId) {
         } catch {
           // Gone already.
         }
+        if (child.connected) child.disconnect(); // nothing more is read from it
         return left;
       },
     };
@@ -257,6 +258,7 @@ function startFallback(o, runId, why) {
       stopProcesses(left);
       // A process may have forked while we looked: look once more.
       stopProcesses(markedProcesses(runId, { exclude: exclude(), roots: spawned }));
+      if (child.connected) child.disconnect(); // nothing more is read from it
       if (cacheCopy) rmSync(cacheCopy, { recursive: true, force: true });
       return left;
     },
