@@ -9,7 +9,7 @@
 //   - learner files are never cached (vitest-options.js, moduleCachePlugin).
 // NETLINGS_MODULE_CACHE=off turns it off (npm run grade: every copy of the project is new).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { currentHashes } from '../core/integrity.js';
@@ -18,8 +18,9 @@ import { CACHED_MODULES } from './vitest-options.js';
 
 const CACHE_ROOT = path.join(ROOT, 'node_modules', '.cache', 'netlings');
 const READY = 'netlings-ready';
-/** Old stamps kept (other branches, worktrees); the rest are removed at warm-up. */
-const KEEP = 6;
+/** Stamps kept for other branches and worktrees: at most KEEP, none unused for MAX_AGE_MS. */
+const KEEP = 24;
+const MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 /**
  * Identifies the cached modules' sources, the tools that transform them, and where they are.
@@ -49,7 +50,10 @@ export async function warmModuleCache(hashes) {
   if (process.env.NETLINGS_MODULE_CACHE === 'off') return undefined;
   const dir = path.join(CACHE_ROOT, `modules-${stamp(hashes ?? currentHashes())}`);
   try {
-    if (existsSync(path.join(dir, READY))) return { dir, entries: entriesOf(dir) };
+    if (existsSync(path.join(dir, READY))) {
+      touch(dir);
+      return { dir, entries: entriesOf(dir) };
+    }
     mkdirSync(CACHE_ROOT, { recursive: true });
     const tmp = mkdtempSync(path.join(CACHE_ROOT, '.warming-'));
     const empty = mkdtempSync(path.join(CACHE_ROOT, '.no-exercises-'));
@@ -104,13 +108,24 @@ function warmUp(cacheDir, emptyDir) {
   });
 }
 
-/** Removes the oldest stamps beyond KEEP, and warm-ups that never finished (older than an hour). */
+/** Marks a stamp as used now, so pruning keeps what is in use. */
+function touch(/** @type {string} */ dir) {
+  try {
+    const now = new Date();
+    utimesSync(dir, now, now);
+  } catch {
+    // Read-only: then nothing prunes it either.
+  }
+}
+
+/** Removes the least recently used stamps beyond KEEP or older than MAX_AGE_MS, and warm-ups that never finished. */
 function prune(/** @type {string} */ keep) {
   try {
     const all = readdirSync(CACHE_ROOT).map((name) => ({ name, mtime: statSync(path.join(CACHE_ROOT, name)).mtimeMs }));
     const stamps = all.filter((d) => d.name.startsWith('modules-') && path.join(CACHE_ROOT, d.name) !== keep).sort((a, b) => b.mtime - a.mtime);
     const stale = all.filter((d) => d.name.startsWith('.') && Date.now() - d.mtime > 3_600_000);
-    for (const { name } of [...stamps.slice(KEEP - 1), ...stale]) rmSync(path.join(CACHE_ROOT, name), { recursive: true, force: true });
+    const unused = stamps.filter((d, i) => i >= KEEP - 1 || Date.now() - d.mtime > MAX_AGE_MS);
+    for (const { name } of [...unused, ...stale]) rmSync(path.join(CACHE_ROOT, name), { recursive: true, force: true });
   } catch {
     // Best effort.
   }

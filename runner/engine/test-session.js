@@ -82,7 +82,8 @@ export function runSession(o) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
-      process.off('uncaughtException', onCrash);
+      // After garbage on the channel, node may parse the rest of it later: keep ignoring that.
+      if (!garbled) process.off('uncaughtException', onCrash);
       const left = handle?.kill() ?? [];
       const target = lesson?.id ?? lessonOf(o.files[0]);
       if (failure) {
@@ -103,8 +104,12 @@ export function runSession(o) {
     process.once('SIGHUP', onSignal);
     // Bytes that are not a message on the channel from the test process make node's IPC parser
     // throw here, in the CLI: that is learner code writing to it, not a bug to crash on.
+    let garbled = false;
     const onCrash = (/** @type {Error} */ err) => {
-      if (isGarbledChannel(err)) return finish(why.forged(step()));
+      if (isGarbledChannel(err)) {
+        garbled = true;
+        return finish(why.forged(step()));
+      }
       console.error(err);
       process.exit(1);
     };

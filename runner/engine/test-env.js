@@ -1,0 +1,18 @@
+// What the test process is started with, whatever the guard: the script, and an environment
+// with only what it needs (no tokens or secrets for learner code to read).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CHILD = path.join(HERE, 'vitest-child.js');
+export const SUPERVISOR = path.join(HERE, 'supervisor.js');
+
+/** @param {Record<string, string>} extra */
+export function testEnv(extra) {
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_\w+|TZ|TERM|CI|TMPDIR|TEMP|TMP|SystemRoot|NETLINGS_\w+)$/.test(k)) env[k] = v;
+  }
+  return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+}
