@@ -7,14 +7,14 @@
 import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach } from 'vitest';
 import { HOST } from './net.ts';
 import { until, within, type WaitOptions } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 const sockets = new Set<net.Socket>();
 const servers = new Set<net.Server>();
 
-afterEach(async () => {
+onCheckEnd(AFTER_CHECK.framing, async () => {
   for (const socket of sockets) socket.destroy();
   sockets.clear();
   const all = [...servers];

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HOST, Peer } from './net.ts';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 export type ChunkMode =
   /** Forward in pieces of `size` bytes, letting the event loop run between pieces so the
@@ -97,3 +98,5 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
 }
 
 export type { Peer };
+
+onCheckEnd(AFTER_CHECK.proxies, closeProxies);

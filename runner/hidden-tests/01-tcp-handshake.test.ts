@@ -8,25 +8,20 @@ import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, test } from 'vitest';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail, LessonFailure, show } from '../harness/failure.ts';
 import {
-  HOST,
-  LessonFailure,
-  chunkingProxy,
   closedPort,
   connect,
-  expectEqual,
-  fail,
+  HOST,
   learnerConnectionsClosed,
   learnerSocketErrors,
   listen,
-  serve,
-  show,
-  todoOrRethrow,
-  until,
-  useExercise,
-  within,
   type Peer,
-} from '../harness/index.ts';
+  serve,
+} from '../harness/net.ts';
+import { chunkingProxy } from '../harness/proxy.ts';
+import { until, within } from '../harness/wait.ts';
 
 interface Lesson01 {
   createShoutServer(): net.Server;
