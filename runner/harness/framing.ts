@@ -137,7 +137,7 @@ export class Wire extends EventEmitter {
  * `wire.startReading()`: the kernel's buffers fill up and the learner's writes back up.
  */
 export async function socketPair({ reading = true } = {}): Promise<{ learner: net.Socket; wire: Wire }> {
-  const server = net.createServer({ pauseOnConnect: !reading, allowHalfOpen: true });
+  const server = net.createServer({ pauseOnConnect: !reading, allowHalfOpen: true, noDelay: true }); // see Peer
   servers.add(server);
   server.listen(0, HOST);
   await within(once(server, 'listening'), 'a test server for a socket pair to start listening');

@@ -36,8 +36,10 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
   const changes = new EventEmitter();
   let heldBytes = 0;
   let release: (() => void) | undefined;
-  const server = net.createServer({ allowHalfOpen: true }, (inbound) => {
-    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true });
+  // noDelay: each piece leaves at once, as its own segment, instead of waiting (Nagle) for the
+  // previous one to be acknowledged and being merged with the next.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (inbound) => {
+    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true, noDelay: true });
     pipes.add(inbound).add(outbound);
     for (const s of [inbound, outbound]) {
       s.on('error', () => {
