@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach } from 'vitest';
+import { markUdp } from './timeline.ts';
 import { until, within } from './wait.ts';
 
 export type UdpFamily = 'udp4' | 'udp6';
@@ -14,6 +15,7 @@ const sockets = new Set<dgram.Socket>();
 
 /** Registers a check's UDP socket to be closed after the check. */
 export function trackUdp(socket: dgram.Socket): dgram.Socket {
+  markUdp(socket, 'check');
   sockets.add(socket);
   socket.once('close', () => sockets.delete(socket));
   return socket;

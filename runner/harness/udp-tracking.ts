@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { markUdp, recordMessage, recordSend } from './timeline.ts';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
 export const ownUdp = new Set<dgram.Socket>();
@@ -30,6 +31,7 @@ export function ownSocket(): dgram.Socket {
   // Big enough for a 65,507-byte datagram on every system (macOS defaults to 9,216 bytes).
   const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: process.platform === 'darwin' ? 65_536 : undefined });
   ours.add(socket);
+  markUdp(socket, 'check');
   ownUdp.add(socket);
   socket.once('close', () => ownUdp.delete(socket));
   // A check's socket may get ECONNREFUSED (ICMP) errors; the owner reads them where it cares.
@@ -70,15 +72,29 @@ const currentSend = dgram.Socket.prototype.send as Send;
 const originalSend = currentSend.netlingsOriginal ?? currentSend;
 const trackingSend = function (this: dgram.Socket, ...args: unknown[]) {
   if (!ours.has(this)) learnerSendTimes.push(performance.now());
+  recordSend(this, args);
   return (originalSend as (...a: unknown[]) => void).apply(this, args);
 } as Send;
 trackingSend.netlingsOriginal = originalSend;
 dgram.Socket.prototype.send = trackingSend;
 
+// Every datagram any socket receives goes through emit('message'): the wire timeline sees them
+// without adding a listener (timeline.ts). The original is kept on the wrapper, as above.
+type Emit = typeof dgram.Socket.prototype.emit & { netlingsOriginal?: typeof dgram.Socket.prototype.emit };
+const currentEmit = dgram.Socket.prototype.emit as Emit;
+const originalEmit = currentEmit.netlingsOriginal ?? currentEmit;
+const recordingEmit = function (this: dgram.Socket, event: string | symbol, ...args: unknown[]) {
+  if (event === 'message') recordMessage(this, args[0], args[1] as { port?: number });
+  return (originalEmit as (...a: unknown[]) => boolean).call(this, event, ...args);
+} as Emit;
+recordingEmit.netlingsOriginal = originalEmit;
+dgram.Socket.prototype.emit = recordingEmit;
+
 /** An own socket that outlives a check (a server for a whole test file); its owner closes it. */
 export function lastingOwnSocket(): dgram.Socket {
   const socket = dgram.createSocket('udp4');
   ours.add(socket);
+  markUdp(socket, 'check');
   socket.on('error', () => {});
   return socket;
 }

@@ -2,6 +2,7 @@
 import { clearTimeout, setTimeout } from './clock.ts';
 import { step } from './watchdog.ts';
 import { LessonFailure } from './failure.ts';
+import { note } from './timeline.ts';
 
 /** How long one step may take. Loopback is fast; this is generous for busy machines. */
 export const STEP_DEADLINE_MS = 3000;
@@ -50,6 +51,7 @@ export function within<T>(promise: Promise<T>, waitingFor: string, options: Wait
   const again = timedOut.has(waitingFor);
   const ms = again ? Math.min(REPEAT_DEADLINE_MS, options.ms ?? STEP_DEADLINE_MS) : options.ms ?? STEP_DEADLINE_MS;
   step(`waiting for ${waitingFor}`);
+  note('wait', waitingFor);
   const crash = takePendingCrash();
   if (crash) return Promise.reject(crash);
   return new Promise<T>((resolve, reject) => {

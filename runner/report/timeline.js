@@ -1,27 +1,38 @@
-// The wire timeline of a check, drawn as a two-column sequence diagram: the check's client on
-// the left, the learner's code on the right, arrows for bytes and FINs, and the moment the check
-// gave up. Pure: events in, lines out. The harness records the events (runner/harness/timeline.ts).
+// The wire timeline of a check, drawn as a two-column sequence diagram: the check on the left,
+// the learner's code on the right, arrows for bytes, FINs and datagrams, what the check waited
+// for, the moment it gave up, and the clean-up after it. Pure: events in, lines out. The harness
+// records the events (runner/harness/timeline.ts).
 
 /**
  * @typedef {object} WireEvent
  * @property {number} t            ms since the check started
  * @property {'check' | 'learner'} side  whose socket saw it
- * @property {number} conn         connection number within the check (1, 2, …)
- * @property {'connect' | 'accept' | 'send' | 'recv' | 'fin-sent' | 'fin-recv' | 'reset' | 'error' | 'close' | 'gave-up' | 'note'} kind
+ * @property {number} conn         connection number within the check (1, 2, …; 0: none)
+ * @property {'connect' | 'accept' | 'secure' | 'send' | 'recv' | 'fin-sent' | 'fin-recv' | 'destroy' | 'reset' | 'error' | 'close' | 'wait' | 'gave-up' | 'clean-up' | 'note'} kind
  * @property {number} [bytes]
- * @property {string} [preview]    the first bytes, JSON-escaped
- * @property {string} [detail]     an error code, or the text of a note
+ * @property {string} [preview]    the first bytes, JSON-escaped (or hex for binary data)
+ * @property {string} [detail]     an error code, what the check waited for, a note
+ * @property {{ from?: number, to?: number }} [udp]  a datagram's ports
  */
 
-/** At most this many event lines; the middle of a longer timeline is cut. */
-const MAX_LINES = 28;
+/**
+ * @typedef {object} TimelineOptions
+ * @property {number} [width]   the terminal's columns (80 if unknown); at most 100 are used
+ * @property {(s: string) => string} [dim]   for what the check did not see on the wire
+ * @property {(s: string) => string} [red]   for where it gave up
+ * @property {number} [maxLines]  the middle of a longer timeline is cut
+ */
+
+/** Lines drawn for the clean-up after a check: how the connections ended, not every byte. */
+const MAX_CLEAN_UP_LINES = 8;
 
 const size = (/** @type {number} */ n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
-const data = (/** @type {WireEvent} */ e) => `${e.preview ?? ''} ${size(e.bytes ?? 0)}`.trim();
+const port = (/** @type {number | undefined} */ p) => (p === undefined ? ':?' : `:${p}`);
 
 /**
  * Joins runs of more than three of the same data event (a learner reading 200 one-byte chunks)
- * into one line with a count; shorter runs stay as they are, since each chunk may matter.
+ * into one line with a count; shorter runs stay as they are, since each chunk may matter. Of
+ * several waits in a row without anything on the wire between them, only the last is kept.
  * @param {WireEvent[]} events
  */
 function collapse(events) {
@@ -30,7 +41,11 @@ function collapse(events) {
   for (let i = 0; i < events.length; ) {
     const e = events[i];
     let j = i + 1;
-    if (e.kind === 'recv' || e.kind === 'send') {
+    if (e.kind === 'wait' && events[j]?.kind === 'wait') {
+      i = j;
+      continue;
+    }
+    if ((e.kind === 'recv' || e.kind === 'send') && !e.udp) {
       while (j < events.length && events[j].kind === e.kind && events[j].side === e.side && events[j].conn === e.conn) j++;
     }
     if (j - i > 3) {
@@ -45,66 +60,88 @@ function collapse(events) {
 
 /**
  * @param {WireEvent[]} events  in time order
- * @param {{ width?: number, color?: (s: string) => string }} [options]
+ * @param {TimelineOptions} [options]
  * @returns {string[]}
  */
-export function formatTimeline(events, { width = 80 } = {}) {
+export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) => s, maxLines = 30 } = {}) {
   if (!events.length) return [];
-  const many = new Set(events.filter((e) => e.conn > 0).map((e) => e.conn)).size > 1;
+  const w = Math.max(60, Math.min(100, width));
   const timeW = 8;
-  const mid = Math.max(12, Math.min(22, width - timeW - 2 * 22 - 4));
-  const colW = Math.max(16, Math.floor((width - timeW - mid - 4) / 2));
+  const leftW = Math.floor((w - timeW) * 0.28);
+  const mid = Math.floor((w - timeW) * 0.38);
+  const rightW = w - timeW - leftW - mid - 2;
+  const many = new Set(events.filter((e) => e.conn > 0).map((e) => e.conn)).size > 1;
   const clip = (/** @type {string} */ s, /** @type {number} */ n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const arrowRight = (/** @type {string} */ label) => clip(`── ${label} `, mid - 1).padEnd(mid - 1, '─') + '▶';
-  const arrowLeft = (/** @type {string} */ label) => '◀' + clip(` ${label} ──`, mid - 1).padStart(mid - 1, '─');
-  const conn = (/** @type {WireEvent} */ e) => (many ? `#${e.conn} ` : '');
+  const toRight = (/** @type {string} */ label) => clip(`── ${label} `, mid - 1).padEnd(mid - 1, '─') + '▶';
+  const toLeft = (/** @type {string} */ label) => '◀' + clip(` ${label} ──`, mid - 1).padStart(mid - 1, '─');
+  const time = (/** @type {number} */ t) => t.toFixed(1).padStart(timeW - 1);
   const row = (/** @type {number} */ t, /** @type {string} */ left, /** @type {string} */ arrow, /** @type {string} */ right) =>
-    `${t.toFixed(1).padStart(timeW - 1)} ${clip(left, colW).padEnd(colW)} ${arrow.padEnd(mid)} ${clip(right, width - timeW - colW - mid - 2)}`.trimEnd();
+    `${time(t)} ${clip(left, leftW).padEnd(leftW)} ${arrow.padEnd(mid)} ${clip(right, rightW)}`.trimEnd();
+  const full = (/** @type {number} */ t, /** @type {string} */ text) => clip(`${time(t)} ${text}`, w);
 
   /** @type {string[]} */
   const lines = [];
+  let afterCheck = -1; // lines drawn since the check ended: the clean-up needs only a few
   for (const e of collapse(events)) {
-    const c = conn(e);
-    const n = e.count > 1 ? `${e.count} chunks, ` : '';
-    const left = e.side === 'check';
+    if (afterCheck >= 0 && e.kind !== 'gave-up' && ++afterCheck > MAX_CLEAN_UP_LINES) continue;
+    if (e.kind === 'clean-up') afterCheck = 0;
+    const c = many && e.conn ? `#${e.conn} ` : '';
+    const mine = e.side === 'check';
+    const data = e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} chunks` : `${size(e.bytes ?? 0)} ${e.preview ?? ''}`.trim();
+    const side = (/** @type {string} */ text) => (mine ? row(e.t, `${c}${text}`, '', '') : row(e.t, '', '', `${c}${text}`));
     switch (e.kind) {
       case 'connect':
-        lines.push(row(e.t, `${c}connect`, arrowRight('SYN'), ''));
+        lines.push(mine ? row(e.t, `${c}connect`, toRight('SYN'), '') : row(e.t, '', toLeft('SYN'), `${c}connect`));
         break;
       case 'accept':
-        lines.push(row(e.t, '', '', `${c}connection accepted`));
+        lines.push(mine ? row(e.t, `${c}accepted`, toLeft('SYN'), '') : side('accepted'));
+        break;
+      case 'secure':
+        lines.push(side(`TLS handshake done${e.detail ? ` (${e.detail})` : ''}`));
         break;
       case 'send':
-        lines.push(left ? row(e.t, `${c}sent`, arrowRight(e.count > 1 ? `${n}${size(e.bytes ?? 0)}` : data(e)), '') : row(e.t, '', arrowLeft(e.count > 1 ? `${n}${size(e.bytes ?? 0)}` : data(e)), `${c}wrote`));
+        if (e.udp) lines.push(mine ? row(e.t, `send to ${port(e.udp.to)}`, toRight(data), '') : row(e.t, '', toLeft(data), `send to ${port(e.udp.to)}`));
+        else lines.push(mine ? row(e.t, `${c}write()`, toRight(data), '') : row(e.t, '', toLeft(data), `${c}write()`));
         break;
       case 'recv':
-        if (left) lines.push(row(e.t, `${c}got ${e.count > 1 ? `${n}${size(e.bytes ?? 0)}` : data(e)}`, '', ''));
-        else lines.push(row(e.t, '', '', `${c}read ${e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} chunks` : data(e)}`));
+        lines.push(side(e.udp ? `got from ${port(e.udp.from)} ${data}` : `got ${data}`));
         break;
       case 'fin-sent':
-        lines.push(left ? row(e.t, `${c}end()`, arrowRight('FIN'), '') : row(e.t, '', arrowLeft('FIN'), `${c}end()`));
+        // end(), or node's own end after the other side's FIN (allowHalfOpen: false)
+        lines.push(mine ? row(e.t, `${c}sends FIN`, toRight('FIN'), '') : row(e.t, '', toLeft('FIN'), `${c}sends FIN`));
         break;
       case 'fin-recv':
-        lines.push(left ? row(e.t, `${c}got FIN (end)`, '', '') : row(e.t, '', '', `${c}'end': got FIN`));
+        lines.push(side("got FIN ('end')"));
+        break;
+      case 'destroy':
+        lines.push(mine ? row(e.t, `${c}destroy()`, toRight('closed'), '') : row(e.t, '', toLeft('closed'), `${c}destroy()`));
         break;
       case 'reset':
-        lines.push(left ? row(e.t, `${c}reset`, arrowRight('RST'), '') : row(e.t, '', arrowLeft('RST'), `${c}destroyed (reset)`));
+        lines.push(mine ? row(e.t, `${c}reset`, toRight('RST'), '') : row(e.t, '', toLeft('RST'), `${c}reset`));
         break;
       case 'error':
-        lines.push(left ? row(e.t, `${c}error ${e.detail ?? ''}`, '', '') : row(e.t, '', '', `${c}'error' ${e.detail ?? ''}`));
+        lines.push(side(`error ${e.detail ?? ''}`.trim()));
         break;
       case 'close':
-        lines.push(left ? row(e.t, `${c}closed`, '', '') : row(e.t, '', '', `${c}closed`));
+        lines.push(side(`closed${e.detail ? ` (${e.detail})` : ''}`));
+        break;
+      case 'wait':
+        lines.push(dim(full(e.t, `… waits for ${e.detail ?? ''}`)));
         break;
       case 'note':
-        lines.push(row(e.t, `  ${e.detail ?? ''}`, '', ''));
+        lines.push(dim(full(e.t, `  ${e.side === 'learner' ? `your code: ${e.detail}` : e.detail ?? ''}`)));
         break;
       case 'gave-up':
-        lines.push(`${e.t.toFixed(1).padStart(timeW - 1)} ✗ the check gave up: ${e.detail ?? ''}`);
+        lines.push(red(full(e.t, `✗ the check gave up: ${e.detail ?? ''}`)));
+        break;
+      case 'clean-up':
+        lines.push(dim(full(e.t, '── the check is over; netlings closes what is still open ──')));
         break;
     }
   }
-  const cut = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES / 2), `${''.padStart(timeW - 1)} … ${lines.length - MAX_LINES} more events …`, ...lines.slice(-MAX_LINES / 2)] : lines;
-  const header = `${'ms'.padStart(timeW - 1)} ${"the check's client".padEnd(colW)} ${''.padEnd(mid)} your code`;
-  return [header, ...cut];
+  // The end is where it went wrong: keep more of it than of the start.
+  const head = Math.floor(maxLines / 3);
+  const cut = lines.length > maxLines ? [...lines.slice(0, head), dim(`${''.padStart(timeW - 1)} … ${lines.length - maxLines} more events …`), ...lines.slice(-(maxLines - head))] : lines;
+  const header = `${'ms'.padStart(timeW - 1)} ${'the check'.padEnd(leftW)} ${''.padEnd(mid)} your code`;
+  return [dim(header), ...cut];
 }
