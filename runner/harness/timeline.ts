@@ -150,10 +150,16 @@ export function recordSocket(socket: net.Socket, side: Side, { tcpOnly = false }
   const s = socket as net.Socket & { server?: unknown; _server?: unknown; encrypted?: boolean };
   const end: End = { side, socket, accepted: Boolean(s.server ?? s._server) };
   const tls = Boolean(s.encrypted);
+  if (tcpOnly) {
+    // Its TLS socket tells the rest; the TCP socket's close only matters if the handshake failed.
+    keyOf(end);
+    push({ side, end, kind: 'accept' });
+    socket.once('close', () => push({ side, end, kind: 'close', error: (socket as net.Socket & { errored?: unknown }).errored }));
+    return;
+  }
   if (end.accepted) {
     keyOf(end);
     push({ side, end, kind: tls ? 'secure' : 'accept' });
-    if (tcpOnly) return;
   } else {
     socket.once('connect', () => {
       keyOf(end);
@@ -170,11 +176,24 @@ export function recordSocket(socket: net.Socket, side: Side, { tcpOnly = false }
     else push({ side, end, kind: 'recv', ...head(chunk, encoding) });
     return push_.call(this, chunk, encoding);
   };
-  const write = socket.write;
-  socket.write = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
+  // Node replaces a socket's write() once the other side's FIN arrives (allowHalfOpen: false):
+  // an accessor keeps recording through node's replacement. Anyone else who sets write() wraps
+  // the recording one they read before (framing.ts's watchWrites, learner code): theirs is
+  // returned from then on, and it still calls ours.
+  let write = socket.write;
+  let outer: typeof socket.write | undefined;
+  const recordingWrite = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
     if (!this.writableEnded && !this.destroyed) push({ side, end, kind: 'send', ...head(chunk, rest[0]) });
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof socket.write;
+  Object.defineProperty(socket, 'write', {
+    configurable: true,
+    get: () => outer ?? recordingWrite,
+    set: (replacement: typeof socket.write) => {
+      if (replacement?.name === 'writeAfterFIN') write = replacement;
+      else outer = replacement === recordingWrite ? undefined : replacement;
+    },
+  });
   const end_ = socket.end;
   socket.end = function (this: net.Socket, ...args: unknown[]) {
     if (!this.writableEnded && !this.destroyed) {
@@ -205,13 +224,18 @@ export function recordSocket(socket: net.Socket, side: Side, { tcpOnly = false }
  * shows the accept and the TLS socket the rest; a failed handshake is noted.
  */
 export function recordLearnerServer(server: net.Server): void {
+  recordServer(server, 'learner');
+}
+
+/** The same for a test server (the check's side): its TLS handshakes that fail are noted too. */
+export function recordServer(server: net.Server, side: Side): void {
   if (store.mode === 'off' || recorded.has(server)) return;
   recorded.add(server);
   const isTls = typeof (server as net.Server & { setSecureContext?: unknown }).setSecureContext === 'function';
-  server.prependListener('connection', (socket: net.Socket) => recordSocket(socket, 'learner', { tcpOnly: isTls }));
+  server.prependListener('connection', (socket: net.Socket) => recordSocket(socket, side, { tcpOnly: isTls }));
   if (!isTls) return;
-  server.prependListener('secureConnection', (socket: net.Socket) => recordSocket(socket, 'learner'));
-  server.prependListener('tlsClientError', (error: unknown) => push({ side: 'learner', kind: 'note', detail: `the TLS handshake failed: ${codeOf(error)}` }));
+  server.prependListener('secureConnection', (socket: net.Socket) => recordSocket(socket, side));
+  server.prependListener('tlsClientError', (error: unknown) => push({ side, kind: 'note', detail: `the TLS handshake failed: ${codeOf(error)}` }));
 }
 
 const udpRoles = new WeakMap<dgram.Socket, 'check' | 'quiet'>();
@@ -230,6 +254,11 @@ export function recordSend(socket: dgram.Socket, args: unknown[]): void {
   if (store.mode === 'off') return;
   const role = udpRoles.get(socket);
   if (role === 'quiet') return;
+  try {
+    socket.address();
+  } catch {
+    return; // not bound yet: dgram binds it, queues this send and calls send() again
+  }
   // send(msg[, offset, length][, port][, address][, callback]): the port is the number after
   // the message (one number), or after offset and length (three); none: a connected socket.
   let numbers = 0;
@@ -303,6 +332,7 @@ export function takeTimeline(wanted = true): WireEvent[] {
   };
   for (const [a, b] of store.links) if (root(a) !== root(b)) parent.set(root(b), root(a));
   const numbers = new Map<number | string, number>();
+  const closed = new Set<string>(); // a TLS connection closes twice: its TLS and its TCP socket
   const out: WireEvent[] = [];
   raws.forEach((raw, i) => {
     if (i === store.first.length && store.next > KEEP) out.push({ t: raw.t, side: 'check', conn: 0, kind: 'note', detail: `… ${store.next - KEEP} events not kept …` });
@@ -312,6 +342,10 @@ export function takeTimeline(wanted = true): WireEvent[] {
       const r = root(key);
       if (!numbers.has(r)) numbers.set(r, numbers.size + 1);
       conn = numbers.get(r)!;
+    }
+    if (raw.kind === 'close' && conn) {
+      if (closed.has(`${raw.side} ${conn}`)) return;
+      closed.add(`${raw.side} ${conn}`);
     }
     const event: WireEvent = { t: Math.round(raw.t * 10) / 10, side: raw.side, conn, kind: raw.kind };
     if (raw.bytes !== undefined) event.bytes = raw.bytes;

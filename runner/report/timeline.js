@@ -23,14 +23,19 @@
  * @property {number} [maxLines]  the middle of a longer timeline is cut
  */
 
+/** Longer runs of chunks on one connection are drawn as one line. */
+const COLLAPSE_RUNS_OVER = 5;
+
 /** Lines drawn for the clean-up after a check: how the connections ended, not every byte. */
 const MAX_CLEAN_UP_LINES = 8;
 
 const size = (/** @type {number} */ n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 const port = (/** @type {number | undefined} */ p) => (p === undefined ? ':?' : `:${p}`);
+/** A datagram's source and destination ports: a reply must come from the port it was sent to. */
+const ports = (/** @type {WireEvent} */ e) => `${port(e.udp?.from)}→${port(e.udp?.to)}`;
 
 /**
- * Joins runs of more than three of the same data event (a learner reading 200 one-byte chunks)
+ * Joins runs of more than five of the same data event (a learner reading 200 one-byte chunks)
  * into one line with a count; shorter runs stay as they are, since each chunk may matter. Of
  * several waits in a row without anything on the wire between them, only the last is kept.
  * @param {WireEvent[]} events
@@ -48,7 +53,7 @@ function collapse(events) {
     if ((e.kind === 'recv' || e.kind === 'send') && !e.udp) {
       while (j < events.length && events[j].kind === e.kind && events[j].side === e.side && events[j].conn === e.conn) j++;
     }
-    if (j - i > 3) {
+    if (j - i > COLLAPSE_RUNS_OVER) {
       out.push({ ...e, count: j - i, bytes: events.slice(i, j).reduce((n, x) => n + (x.bytes ?? 0), 0) });
     } else {
       for (let k = i; k < j; k++) out.push({ ...events[k], count: 1 });
@@ -66,14 +71,16 @@ function collapse(events) {
 export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) => s, maxLines = 30 } = {}) {
   if (!events.length) return [];
   const w = Math.max(60, Math.min(100, width));
+  // Each side's column says what it did (and the bytes); the arrow between them only which way
+  // it went, so both columns get the room.
   const timeW = 8;
-  const leftW = Math.floor((w - timeW) * 0.28);
-  const mid = Math.floor((w - timeW) * 0.38);
+  const mid = 11;
+  const leftW = Math.floor((w - timeW - mid - 2) / 2);
   const rightW = w - timeW - leftW - mid - 2;
   const many = new Set(events.filter((e) => e.conn > 0).map((e) => e.conn)).size > 1;
   const clip = (/** @type {string} */ s, /** @type {number} */ n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const toRight = (/** @type {string} */ label) => clip(`── ${label} `, mid - 1).padEnd(mid - 1, '─') + '▶';
-  const toLeft = (/** @type {string} */ label) => '◀' + clip(` ${label} ──`, mid - 1).padStart(mid - 1, '─');
+  const toRight = (label = '') => (label ? `── ${label} ` : '').padEnd(mid - 1, '─') + '▶';
+  const toLeft = (label = '') => '◀' + (label ? ` ${label} ──` : '').padStart(mid - 1, '─');
   const time = (/** @type {number} */ t) => t.toFixed(1).padStart(timeW - 1);
   const row = (/** @type {number} */ t, /** @type {string} */ left, /** @type {string} */ arrow, /** @type {string} */ right) =>
     `${time(t)} ${clip(left, leftW).padEnd(leftW)} ${arrow.padEnd(mid)} ${clip(right, rightW)}`.trimEnd();
@@ -87,7 +94,7 @@ export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) =
     if (e.kind === 'clean-up') afterCheck = 0;
     const c = many && e.conn ? `#${e.conn} ` : '';
     const mine = e.side === 'check';
-    const data = e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} chunks` : `${size(e.bytes ?? 0)} ${e.preview ?? ''}`.trim();
+    const data = e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} ${e.kind === 'send' ? 'writes' : 'chunks'} ${e.preview ?? ''}` : `${size(e.bytes ?? 0)} ${e.preview ?? ''}`.trim();
     const side = (/** @type {string} */ text) => (mine ? row(e.t, `${c}${text}`, '', '') : row(e.t, '', '', `${c}${text}`));
     switch (e.kind) {
       case 'connect':
@@ -97,24 +104,25 @@ export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) =
         lines.push(mine ? row(e.t, `${c}accepted`, toLeft('SYN'), '') : side('accepted'));
         break;
       case 'secure':
-        lines.push(side(`TLS handshake done${e.detail ? ` (${e.detail})` : ''}`));
+        lines.push(side(`TLS handshake ok${e.detail ? ` (${e.detail})` : ''}`));
         break;
       case 'send':
-        if (e.udp) lines.push(mine ? row(e.t, `send to ${port(e.udp.to)}`, toRight(data), '') : row(e.t, '', toLeft(data), `send to ${port(e.udp.to)}`));
-        else lines.push(mine ? row(e.t, `${c}write()`, toRight(data), '') : row(e.t, '', toLeft(data), `${c}write()`));
+        // Ports first: a reply's source port is what a connected client filters on.
+        if (e.udp) lines.push(mine ? row(e.t, `${ports(e)} ${data}`, toRight(), '') : row(e.t, '', toLeft(), `${ports(e)} ${data}`));
+        else lines.push(mine ? row(e.t, `${c}wrote ${data}`, toRight(), '') : row(e.t, '', toLeft(), `${c}wrote ${data}`));
         break;
       case 'recv':
-        lines.push(side(e.udp ? `got from ${port(e.udp.from)} ${data}` : `got ${data}`));
+        lines.push(side(e.udp ? `got ${ports(e)} ${data}` : `got ${data}`));
         break;
       case 'fin-sent':
         // end(), or node's own end after the other side's FIN (allowHalfOpen: false)
         lines.push(mine ? row(e.t, `${c}sends FIN`, toRight('FIN'), '') : row(e.t, '', toLeft('FIN'), `${c}sends FIN`));
         break;
       case 'fin-recv':
-        lines.push(side("got FIN ('end')"));
+        lines.push(side('got FIN'));
         break;
       case 'destroy':
-        lines.push(mine ? row(e.t, `${c}destroy()`, toRight('closed'), '') : row(e.t, '', toLeft('closed'), `${c}destroy()`));
+        lines.push(mine ? row(e.t, `${c}destroy()`, toRight(), '') : row(e.t, '', toLeft(), `${c}destroy()`));
         break;
       case 'reset':
         lines.push(mine ? row(e.t, `${c}reset`, toRight('RST'), '') : row(e.t, '', toLeft('RST'), `${c}reset`));

@@ -91,7 +91,7 @@ export function checkLabel(name) {
  * @property {number} [width]  the terminal's columns (80 if unknown)
  */
 
-const TIMELINE_INDENT = '        ';
+const TIMELINE_INDENT = '      ';
 
 /**
  * A check's wire timeline, indented under it; nothing when it has none.
