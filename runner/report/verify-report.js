@@ -89,6 +89,7 @@ export function checkLabel(name) {
  * @property {'failed' | 'all' | 'off'} [timeline]  whose wire timeline to draw: failed checks (the
  *   default), every check that has one (verify --timeline), none (--no-timeline)
  * @property {number} [width]  the terminal's columns (80 if unknown)
+ * @property {number} [timelineLines]  at most this many events per timeline (learn has less room)
  */
 
 const TIMELINE_INDENT = '      ';
@@ -97,10 +98,11 @@ const TIMELINE_INDENT = '      ';
  * A check's wire timeline, indented under it; nothing when it has none.
  * @param {CheckResult} check
  * @param {number} width
+ * @param {number} [maxLines]
  */
-export function timelineBlock(check, width = 80) {
+export function timelineBlock(check, width = 80, maxLines = 30) {
   if (!check.timeline?.length) return [];
-  const lines = formatTimeline(check.timeline, { width: width - TIMELINE_INDENT.length, dim, red });
+  const lines = formatTimeline(check.timeline, { width: width - TIMELINE_INDENT.length, dim, red, maxLines });
   return [`${TIMELINE_INDENT}${dim('on the wire (times in ms since the check started):')}`, ...lines.map((l) => `${TIMELINE_INDENT}${l}`)];
 }
 
@@ -113,7 +115,7 @@ const sameKey = (f) => (f ? JSON.stringify([f.kind, f.message, f.expected, f.act
  * @param {LessonResult} result
  * @param {ReportOptions} [options]
  */
-export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly = false, timeline = 'failed', width = 80 } = {}) {
+export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly = false, timeline = 'failed', width = 80, timelineLines = 30 } = {}) {
   const out = [`${bold(lesson.id)} ${dim('·')} ${lesson.title}`];
   const failed = result.checks.filter((c) => c.state === 'failed');
   // A file that cannot load fails every check the same way: say it once.
@@ -146,7 +148,7 @@ export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly
     if (shown.has(`todo:${task}`)) continue;
     if (check.state === 'passed') {
       out.push(`    ${PASS} ${checkLabel(check.name)}`);
-      if (timeline === 'all') out.push(...timelineBlock(check, width));
+      if (timeline === 'all') out.push(...timelineBlock(check, width, timelineLines));
     } else if (check.state === 'failed') {
       out.push(`    ${FAIL} ${checkLabel(check.name)}`);
       if (firstDetailsOnly && detailed && check.failure) {
@@ -163,7 +165,7 @@ export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly
         shown.add(key);
         detailed = true;
         out.push(formatFailure(check.failure, { verbose, logs: check.logs, droppedChars: check.droppedChars }).replace(/^/gm, '    '));
-        if (timeline !== 'off') out.push(...timelineBlock(check, width));
+        if (timeline !== 'off') out.push(...timelineBlock(check, width, timelineLines));
       }
     } else if (check.state === 'not-run') out.push(`    ${SKIP} ${dim(`${check.name} (not run)`)}`);
     else out.push(`    ${SKIP} ${dim(`${check.name} (skipped)`)}`);
