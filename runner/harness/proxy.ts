@@ -7,6 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HOST, Peer } from './net.ts';
 import { linkPorts } from './timeline.ts';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 export type ChunkMode =
   /** Forward in pieces of `size` bytes, letting the event loop run between pieces so the
@@ -36,8 +37,10 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
   const changes = new EventEmitter();
   let heldBytes = 0;
   let release: (() => void) | undefined;
-  const server = net.createServer({ allowHalfOpen: true }, (inbound) => {
-    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true });
+  // noDelay: each piece leaves at once, as its own segment, instead of waiting (Nagle) for the
+  // previous one to be acknowledged and being merged with the next.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (inbound) => {
+    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true, noDelay: true });
     // On the timeline, the client's connection and the one the target accepted are one.
     outbound.once('connect', () => linkPorts(inbound.remotePort, outbound.localPort));
     pipes.add(inbound).add(outbound);
@@ -100,3 +103,5 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
 }
 
 export type { Peer };
+
+onCheckEnd(AFTER_CHECK.proxies, closeProxies);
