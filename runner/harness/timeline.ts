@@ -63,6 +63,8 @@ interface Raw {
   kind: Kind;
   bytes?: number;
   head?: Buffer | string;
+  /** The last bytes of a chunk longer than the head: where a line gets cut. */
+  tail?: Buffer;
   detail?: string;
   error?: unknown;
   from?: number;
@@ -82,7 +84,11 @@ interface Store {
 /** The first and the last this many events are kept; a runaway writer cannot make the report huge. */
 const KEEP = 600;
 const PREVIEW_BYTES = 24;
-const PREVIEW_CHARS = 20;
+const TAIL_BYTES = 16;
+/** A chunk up to this many characters is shown whole; a longer one as its start and its end. */
+const PREVIEW_CHARS = 16;
+const HEAD_CHARS = 5;
+const TAIL_CHARS = 10;
 const KEY = Symbol.for('netlings.timeline');
 const now = performance.now.bind(performance); // captured before learner code can replace it
 
@@ -118,12 +124,16 @@ export function note(kind: 'gave-up' | 'note' | 'wait' | 'clean-up', detail = ''
 }
 
 /** A copy of the first bytes of a chunk (never a view: it would keep the whole chunk alive). */
-function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffer | string } {
+function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffer | string; tail?: Buffer } {
   if (typeof chunk === 'string') {
     const enc = typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8';
-    return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk.length > PREVIEW_BYTES ? chunk.slice(0, PREVIEW_BYTES) : chunk, enc) };
+    if (chunk.length <= PREVIEW_BYTES) return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk, enc) };
+    return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk.slice(0, PREVIEW_BYTES), enc), tail: Buffer.from(chunk.slice(-TAIL_BYTES), enc) };
   }
-  if (chunk instanceof Uint8Array) return { bytes: chunk.length, head: Buffer.from(chunk.subarray(0, PREVIEW_BYTES)) };
+  if (chunk instanceof Uint8Array) {
+    if (chunk.length <= PREVIEW_BYTES) return { bytes: chunk.length, head: Buffer.from(chunk) };
+    return { bytes: chunk.length, head: Buffer.from(chunk.subarray(0, PREVIEW_BYTES)), tail: Buffer.from(chunk.subarray(-TAIL_BYTES)) };
+  }
   return { bytes: 0 };
 }
 
@@ -304,15 +314,21 @@ const codeOf = (error: unknown): string | undefined => {
   }
 };
 
-/** The first characters of a chunk, escaped as a JSON string; mostly-binary data as hex. */
-export function preview(data: Buffer | string, total: number): string {
+/**
+ * A chunk as a JSON string: whole when short, else its start and its end (`"line "…"half a li"`:
+ * the end is where a line gets cut); mostly-binary data as hex.
+ */
+export function preview(data: Buffer | string, total: number, tail?: Buffer): string {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   const text = bytes.toString('utf8');
   // eslint-disable-next-line no-control-regex
   const odd = text.replace(/[\x20-\x7e\n\r\t\u00a0-\uffef]/g, '').length;
   if (odd * 4 > text.length) return `<${[...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}${total > 8 ? ' …' : ''}>`;
-  const shown = text.slice(0, PREVIEW_CHARS);
-  return `${JSON.stringify(shown)}${total > Buffer.byteLength(shown) ? '…' : ''}`;
+  if (!tail && [...text].length <= PREVIEW_CHARS) return JSON.stringify(text);
+  // Whole characters only: a multi-byte character cut at either end becomes U+FFFD, dropped.
+  const start = [...text.replace(/\uFFFD$/, '')].slice(0, HEAD_CHARS).join('');
+  const end = tail ? [...tail.toString('utf8').replace(/^\uFFFD/, '')].slice(-TAIL_CHARS).join('') : '';
+  return `${JSON.stringify(start)}…${end ? JSON.stringify(end) : ''}`;
 }
 
 /**
@@ -349,7 +365,7 @@ export function takeTimeline(wanted = true): WireEvent[] {
     }
     const event: WireEvent = { t: Math.round(raw.t * 10) / 10, side: raw.side, conn, kind: raw.kind };
     if (raw.bytes !== undefined) event.bytes = raw.bytes;
-    if (raw.head !== undefined) event.preview = preview(raw.head, raw.bytes ?? 0);
+    if (raw.head !== undefined) event.preview = preview(raw.head, raw.bytes ?? 0, raw.tail);
     const detail = raw.detail ?? codeOf(raw.error);
     if (detail !== undefined) event.detail = detail;
     if (raw.from !== undefined || raw.to !== undefined || (raw.end === undefined && (raw.kind === 'send' || raw.kind === 'recv'))) event.udp = { from: raw.from, to: raw.to };

@@ -72,18 +72,37 @@ export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) =
   if (!events.length) return [];
   const w = Math.max(60, Math.min(100, width));
   // Each side's column says what it did (and the bytes); the arrow between them only which way
-  // it went, so both columns get the room.
-  const timeW = 8;
-  const mid = 11;
-  const leftW = Math.floor((w - timeW - mid - 2) / 2);
-  const rightW = w - timeW - leftW - mid - 2;
+  // it went. A long text borrows room from the arrow, which keeps at least three characters.
+  const timeW = 6;
+  const mid = 9;
+  const room = w - timeW; // after the time column
+  const leftW = Math.floor((room - mid - 2) / 2);
+  const rightW = room - leftW - mid - 2;
   const many = new Set(events.filter((e) => e.conn > 0).map((e) => e.conn)).size > 1;
   const clip = (/** @type {string} */ s, /** @type {number} */ n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   const toRight = (label = '') => (label ? `── ${label} ` : '').padEnd(mid - 1, '─') + '▶';
   const toLeft = (label = '') => '◀' + (label ? ` ${label} ──` : '').padStart(mid - 1, '─');
-  const time = (/** @type {number} */ t) => t.toFixed(1).padStart(timeW - 1);
-  const row = (/** @type {number} */ t, /** @type {string} */ left, /** @type {string} */ arrow, /** @type {string} */ right) =>
-    `${time(t)} ${clip(left, leftW).padEnd(leftW)} ${arrow.padEnd(mid)} ${clip(right, rightW)}`.trimEnd();
+  const time = (/** @type {number} */ t) => (t < 1000 ? t.toFixed(1) : String(Math.round(t))).padStart(timeW - 1);
+  /** An arrow made shorter by dropping dashes (its label stays). */
+  const shrink = (/** @type {string} */ arrow, /** @type {number} */ n) => {
+    let a = arrow;
+    while (a.length > n && a.includes('──')) a = a.replace('──', '─');
+    return a;
+  };
+  const row = (/** @type {number} */ t, /** @type {string} */ left, /** @type {string} */ arrow, /** @type {string} */ right) => {
+    if (left && right) return `${time(t)} ${clip(left, leftW).padEnd(leftW)} ${arrow.padEnd(mid)} ${clip(right, rightW)}`.trimEnd();
+    if (!right) {
+      const text = clip(left, room - 1 - (arrow ? 4 : 0));
+      if (!arrow) return `${time(t)} ${text}`;
+      const a = shrink(arrow, Math.max(3, mid - Math.max(0, text.length - leftW)));
+      return `${time(t)} ${text.padEnd(leftW)} ${a}`;
+    }
+    const text = clip(right, room - 1 - (arrow ? 4 : 0));
+    const start = Math.min(leftW + mid + 2, room - 1 - text.length); // where the text begins
+    if (!arrow) return `${time(t)} ${' '.repeat(start)}${text}`;
+    const a = shrink(arrow, Math.max(3, Math.min(mid, start - 1 - (leftW + 1))));
+    return `${time(t)} ${' '.repeat(start - 1 - a.length)}${a} ${text}`;
+  };
   const full = (/** @type {number} */ t, /** @type {string} */ text) => clip(`${time(t)} ${text}`, w);
 
   /** @type {string[]} */

@@ -92,7 +92,7 @@ export function checkLabel(name) {
  * @property {number} [timelineLines]  at most this many events per timeline (learn has less room)
  */
 
-const TIMELINE_INDENT = '      ';
+const TIMELINE_INDENT = '    ';
 
 /**
  * A check's wire timeline, indented under it; nothing when it has none.

@@ -18,15 +18,15 @@ test('draws each side in its column, arrows for bytes and FINs, what the check w
     ev({ t: 3001, conn: 0, kind: 'clean-up' }),
   ]);
   expect(lines[0]).toMatch(/^ +ms the check +your code$/);
-  expect(lines[1]).toBe('    0.1 … waits for your server to accept the connection');
-  expect(lines[2]).toMatch(/^ +0\.2 connect +── SYN ───▶$/);
+  expect(lines[1]).toBe('  0.1 … waits for your server to accept the connection');
+  expect(lines[2]).toMatch(/^ +0\.2 connect +── SYN ─+▶$/);
   expect(lines[3]).toMatch(/^ +0\.4 {40,}accepted$/);
   expect(lines[4]).toMatch(/^ +1\.0 wrote 6 B "hello\\n" +─+▶$/);
   expect(lines[5]).toMatch(/^ +1\.2 {40,}got 3 B "hel"$/);
   expect(lines[6]).toMatch(/^ +1\.3 +◀─+ wrote 4 B "HEL\\n"$/);
-  expect(lines[7]).toMatch(/^ +1\.5 +◀─── FIN ── sends FIN$/);
+  expect(lines[7]).toMatch(/^ +1\.5 +◀─+ FIN ─+ sends FIN$/);
   expect(lines[8]).toMatch(/^ +1\.7 got FIN$/);
-  expect(lines[9]).toBe(' 3001.0 ✗ the check gave up: waited 3 s for the reply');
+  expect(lines[9]).toBe(' 3001 ✗ the check gave up: waited 3 s for the reply');
   expect(lines[10]).toMatch(/the check is over; netlings closes what is still open/);
   for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
 });
@@ -59,16 +59,16 @@ test('draws only the start of the clean-up, and reads at narrow and wide widths'
   const after = Array.from({ length: 20 }, (_, i) => ev({ t: 10 + i, conn: i + 1, kind: 'close' }));
   const lines = formatTimeline([ev({ conn: 0, kind: 'clean-up' }), ...after]);
   expect(lines.length).toBe(1 + 1 + 8);
-  const long = [ev({ kind: 'send', bytes: 70000, preview: `"${'x'.repeat(20)}"…` }), ev({ conn: 0, kind: 'gave-up', detail: 'y'.repeat(200) })];
+  const long = [ev({ kind: 'send', bytes: 70000, preview: `"${'x'.repeat(80)}"` }), ev({ conn: 0, kind: 'gave-up', detail: 'y'.repeat(200) })];
   for (const width of [60, 72, 80, 100, 200]) {
     for (const line of formatTimeline(long, { width })) expect(line.length).toBeLessThanOrEqual(Math.min(100, width));
   }
-  expect(formatTimeline(long)[1]).toMatch(/wrote 68\.4 kB "x+…/);
+  expect(formatTimeline(long)[1]).toMatch(/wrote 68\.4 kB "x+… ─+▶$/); // the arrow stays, shorter
 });
 
 test('colours only through the functions it is given (verify passes none under NO_COLOR)', () => {
   const lines = formatTimeline([ev({ kind: 'wait', detail: 'x' }), ev({ conn: 0, kind: 'gave-up', detail: 'y' })], { dim: (s) => `<${s}>`, red: (s) => `[${s}]` });
-  expect(lines[1]).toBe('<    0.0 … waits for x>');
-  expect(lines[2]).toBe('[    0.0 ✗ the check gave up: y]');
+  expect(lines[1]).toBe('<  0.0 … waits for x>');
+  expect(lines[2]).toBe('[  0.0 ✗ the check gave up: y]');
   expect(formatTimeline([])).toEqual([]);
 });
