@@ -51,6 +51,8 @@ export interface WireEvent {
 type Side = 'check' | 'learner';
 /** A recorded socket: its connection key is found once its ports are known. */
 interface End {
+  /** The check it was recorded in: a socket of an earlier check closing now is not this one's. */
+  check: number;
   side: Side;
   socket: net.Socket;
   accepted: boolean;
@@ -72,6 +74,7 @@ interface Raw {
 }
 interface Store {
   mode: 'off' | 'failed' | 'all';
+  check: number;
   origin: number;
   first: Raw[];
   /** After `first` is full: a ring of the latest events, so the end (the failure) is never lost. */
@@ -79,6 +82,10 @@ interface Store {
   next: number;
   links: Array<[number, number]>;
   unixCount: { check: number; learner: number };
+  /** UDP sockets that are the checks' or not to be recorded; all others are the learner's. */
+  udpRoles: WeakMap<dgram.Socket, 'check' | 'quiet'>;
+  /** The dgram wrappers (timeline-udp.ts) are installed once per worker, by the first copy. */
+  udpInstalled?: boolean;
 }
 
 /** The first and the last this many events are kept; a runaway writer cannot make the report huge. */
@@ -94,10 +101,11 @@ const now = performance.now.bind(performance); // captured before learner code c
 
 const g = globalThis as unknown as Record<symbol, Store | undefined>;
 const mode = process.env.NETLINGS_TIMELINE === 'off' ? 'off' : process.env.NETLINGS_TIMELINE === 'all' ? 'all' : 'failed';
-const store: Store = (g[KEY] ??= { mode, origin: now(), first: [], last: [], next: 0, links: [], unixCount: { check: 0, learner: 0 } });
+const store: Store = (g[KEY] ??= { mode, check: 0, origin: now(), first: [], last: [], next: 0, links: [], unixCount: { check: 0, learner: 0 }, udpRoles: new WeakMap() });
 
 /** Starts an empty timeline (before each check). */
 export function startTimeline(): void {
+  store.check++;
   store.origin = now();
   store.first = [];
   store.last = [];
@@ -107,6 +115,7 @@ export function startTimeline(): void {
 }
 
 function push(event: Omit<Raw, 't'>): void {
+  if (event.end && event.end.check !== store.check) return;
   const raw = event as Raw;
   raw.t = now() - store.origin;
   if (store.first.length < KEEP) store.first.push(raw);
@@ -158,7 +167,7 @@ export function recordSocket(socket: net.Socket, side: Side, { tcpOnly = false }
   if (store.mode === 'off' || recorded.has(socket)) return;
   recorded.add(socket);
   const s = socket as net.Socket & { server?: unknown; _server?: unknown; encrypted?: boolean };
-  const end: End = { side, socket, accepted: Boolean(s.server ?? s._server) };
+  const end: End = { check: store.check, side, socket, accepted: Boolean(s.server ?? s._server) };
   const tls = Boolean(s.encrypted);
   if (tcpOnly) {
     // Its TLS socket tells the rest; the TCP socket's close only matters if the handshake failed.
@@ -248,11 +257,9 @@ export function recordServer(server: net.Server, side: Side): void {
   server.prependListener('tlsClientError', (error: unknown) => push({ side, kind: 'note', detail: `the TLS handshake failed: ${codeOf(error)}` }));
 }
 
-const udpRoles = new WeakMap<dgram.Socket, 'check' | 'quiet'>();
-
 /** Marks a UDP socket as the check's, or as one not to record (a proxy's: notes say what it did). */
 export function markUdp(socket: dgram.Socket, role: 'check' | 'quiet'): dgram.Socket {
-  udpRoles.set(socket, role);
+  store.udpRoles.set(socket, role);
   return socket;
 }
 
@@ -262,7 +269,7 @@ export function markUdp(socket: dgram.Socket, role: 'check' | 'quiet'): dgram.So
  */
 export function recordSend(socket: dgram.Socket, args: unknown[]): void {
   if (store.mode === 'off') return;
-  const role = udpRoles.get(socket);
+  const role = store.udpRoles.get(socket);
   if (role === 'quiet') return;
   try {
     socket.address();
@@ -287,7 +294,7 @@ export function recordSend(socket: dgram.Socket, args: unknown[]): void {
 /** Records a datagram `socket` received from `rinfo`. */
 export function recordMessage(socket: dgram.Socket, data: unknown, rinfo: { port?: number } | undefined): void {
   if (store.mode === 'off') return;
-  const role = udpRoles.get(socket);
+  const role = store.udpRoles.get(socket);
   if (role !== 'quiet') recordDatagram(role ?? 'learner', 'recv', socket, data, rinfo?.port);
 }
 
@@ -372,6 +379,12 @@ export function takeTimeline(wanted = true): WireEvent[] {
     out.push(event);
   });
   return out;
+}
+
+/** True the first time it is called in this worker: the caller installs the dgram wrappers. */
+export function claimUdpRecording(): boolean {
+  if (store.udpInstalled) return false;
+  return (store.udpInstalled = true);
 }
 
 /** Whether the worker should send the timeline of a check that ended in `state`. */

@@ -5,7 +5,8 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { markUdp, recordMessage, recordSend } from './timeline.ts';
+import { markUdp } from './timeline.ts';
+import './timeline-udp.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
@@ -73,23 +74,11 @@ const currentSend = dgram.Socket.prototype.send as Send;
 const originalSend = currentSend.netlingsOriginal ?? currentSend;
 const trackingSend = function (this: dgram.Socket, ...args: unknown[]) {
   if (!ours.has(this)) learnerSendTimes.push(performance.now());
-  recordSend(this, args);
   return (originalSend as (...a: unknown[]) => void).apply(this, args);
 } as Send;
 trackingSend.netlingsOriginal = originalSend;
 dgram.Socket.prototype.send = trackingSend;
 
-// Every datagram any socket receives goes through emit('message'): the wire timeline sees them
-// without adding a listener (timeline.ts). The original is kept on the wrapper, as above.
-type Emit = typeof dgram.Socket.prototype.emit & { netlingsOriginal?: typeof dgram.Socket.prototype.emit };
-const currentEmit = dgram.Socket.prototype.emit as Emit;
-const originalEmit = currentEmit.netlingsOriginal ?? currentEmit;
-const recordingEmit = function (this: dgram.Socket, event: string | symbol, ...args: unknown[]) {
-  if (event === 'message') recordMessage(this, args[0], args[1] as { port?: number });
-  return (originalEmit as (...a: unknown[]) => boolean).call(this, event, ...args);
-} as Emit;
-recordingEmit.netlingsOriginal = originalEmit;
-dgram.Socket.prototype.emit = recordingEmit;
 
 /** An own socket that outlives a check (a server for a whole test file); its owner closes it. */
 export function lastingOwnSocket(): dgram.Socket {

@@ -23,8 +23,9 @@
  * @property {number} [maxLines]  the middle of a longer timeline is cut
  */
 
-/** Longer runs of chunks on one connection are drawn as one line. */
-const COLLAPSE_RUNS_OVER = 5;
+/** Longer runs of data on one connection are shortened: their first and last RUN_ENDS stay. */
+const LONG_RUN = 10;
+const RUN_ENDS = 3;
 
 /** Lines drawn for the clean-up after a check: how the connections ended, not every byte. */
 const MAX_CLEAN_UP_LINES = 8;
@@ -35,32 +36,53 @@ const port = (/** @type {number | undefined} */ p) => (p === undefined ? ':?' : 
 const ports = (/** @type {WireEvent} */ e) => `${port(e.udp?.from)}→${port(e.udp?.to)}`;
 
 /**
- * Joins runs of more than five of the same data event (a learner reading 200 one-byte chunks)
- * into one line with a count; shorter runs stay as they are, since each chunk may matter. Of
- * several waits in a row without anything on the wire between them, only the last is kept.
+ * Shortens long runs of bytes going back and forth on one connection (a check feeding 700 bytes
+ * one per chunk): the first and last few stay, the middle becomes one line of totals per side.
+ * Of several waits in a row without anything on the wire between them, only the last is kept.
  * @param {WireEvent[]} events
+ * @returns {(WireEvent & { summary?: string })[]}
  */
 function collapse(events) {
-  /** @type {(WireEvent & { count: number })[]} */
+  /** @type {(WireEvent & { summary?: string })[]} */
   const out = [];
+  const isData = (/** @type {WireEvent} */ e) => e.kind === 'send' || e.kind === 'recv';
   for (let i = 0; i < events.length; ) {
     const e = events[i];
-    let j = i + 1;
-    if (e.kind === 'wait' && events[j]?.kind === 'wait') {
-      i = j;
+    if (e.kind === 'wait' && events[i + 1]?.kind === 'wait') {
+      i++;
       continue;
     }
-    if ((e.kind === 'recv' || e.kind === 'send') && !e.udp) {
-      while (j < events.length && events[j].kind === e.kind && events[j].side === e.side && events[j].conn === e.conn) j++;
-    }
-    if (j - i > COLLAPSE_RUNS_OVER) {
-      out.push({ ...e, count: j - i, bytes: events.slice(i, j).reduce((n, x) => n + (x.bytes ?? 0), 0) });
+    let j = i + 1;
+    if (isData(e)) while (j < events.length && isData(events[j]) && events[j].conn === e.conn) j++;
+    if (j - i <= LONG_RUN) {
+      out.push(...events.slice(i, j));
     } else {
-      for (let k = i; k < j; k++) out.push({ ...events[k], count: 1 });
+      const middle = events.slice(i + RUN_ENDS, j - RUN_ENDS);
+      out.push(...events.slice(i, i + RUN_ENDS), { ...middle[0], summary: totals(middle) }, ...events.slice(j - RUN_ENDS, j));
     }
     i = j;
   }
   return out;
+}
+
+/**
+ * "… 580 more: check 300 B in 300 writes, your code 300 B in 280 chunks"
+ * @param {WireEvent[]} events
+ */
+function totals(events) {
+  const parts = [];
+  for (const side of /** @type {const} */ (['check', 'learner'])) {
+    const said = [];
+    for (const kind of /** @type {const} */ (['send', 'recv'])) {
+      const these = events.filter((e) => e.side === side && e.kind === kind);
+      if (!these.length) continue;
+      const bytes = these.reduce((n, e) => n + (e.bytes ?? 0), 0);
+      const udp = these[0].udp;
+      said.push(`${size(bytes)} in ${these.length} ${udp ? (kind === 'send' ? 'datagrams sent' : 'datagrams') : kind === 'send' ? 'writes' : 'chunks'}`);
+    }
+    if (said.length) parts.push(`${side === 'check' ? 'check' : 'your code'} ${said.join(' + ')}`);
+  }
+  return `… ${events.length} more: ${parts.join(', ')}`;
 }
 
 /**
@@ -113,7 +135,11 @@ export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) =
     if (e.kind === 'clean-up') afterCheck = 0;
     const c = many && e.conn ? `#${e.conn} ` : '';
     const mine = e.side === 'check';
-    const data = e.count > 1 ? `${size(e.bytes ?? 0)} in ${e.count} ${e.kind === 'send' ? 'writes' : 'chunks'} ${e.preview ?? ''}` : `${size(e.bytes ?? 0)} ${e.preview ?? ''}`.trim();
+    if (e.summary) {
+      lines.push(dim(full(e.t, e.summary)));
+      continue;
+    }
+    const data = `${size(e.bytes ?? 0)} ${e.preview ?? ''}`.trim();
     const side = (/** @type {string} */ text) => (mine ? row(e.t, `${c}${text}`, '', '') : row(e.t, '', '', `${c}${text}`));
     switch (e.kind) {
       case 'connect':

@@ -42,11 +42,13 @@ test('shows both ports of a datagram, so a reply from the wrong port is visible'
   expect(lines[3]).toMatch(/◀─+ :7000→:5000 2 B "hi"$/);
 });
 
-test('joins long runs of chunks, numbers connections when there are several, caps the length and keeps the end', () => {
+test('shortens long runs of chunks, numbers connections when there are several, caps the length and keeps the end', () => {
   const chunks = Array.from({ length: 50 }, (_, i) => ev({ t: i, side: 'learner', kind: 'recv', bytes: 1, preview: '"x"' }));
-  expect(formatTimeline(chunks)[1]).toMatch(/got 50 B in 50 chunks "x"$/);
-  const few = formatTimeline(chunks.slice(0, 5));
-  expect(few).toHaveLength(6); // five chunks are shown one by one: each may matter
+  const long = formatTimeline(chunks.map((e, i) => (i % 2 ? { ...e, side: 'check', kind: 'send' } : e)));
+  expect(long).toHaveLength(1 + 3 + 1 + 3); // the first three, the totals of the middle, the last three
+  expect(long[4]).toMatch(/^ +3\.0 … 44 more: check 22 B in 22 writes, your code 22 B in 22 chunks$/);
+  const few = formatTimeline(chunks.slice(0, 10));
+  expect(few).toHaveLength(11); // ten chunks are shown one by one: each may matter
   const two = formatTimeline([ev({ kind: 'connect', conn: 1 }), ev({ kind: 'connect', conn: 2 })]);
   expect(two[2]).toMatch(/#2 connect/);
   const many = formatTimeline([...Array.from({ length: 100 }, (_, i) => ev({ t: i, kind: i % 2 ? 'send' : 'fin-recv', bytes: 1 })), ev({ t: 200, conn: 0, kind: 'gave-up', detail: 'the end' })]);
