@@ -373,7 +373,8 @@ export function takeTimeline(wanted = true): WireEvent[] {
     const event: WireEvent = { t: Math.round(raw.t * 10) / 10, side: raw.side, conn, kind: raw.kind };
     if (raw.bytes !== undefined) event.bytes = raw.bytes;
     if (raw.head !== undefined) event.preview = preview(raw.head, raw.bytes ?? 0, raw.tail);
-    const detail = raw.detail ?? codeOf(raw.error);
+    // A Unix socket has no TCP handshake: the drawing leaves the SYN out.
+    const detail = raw.detail ?? codeOf(raw.error) ?? (typeof key === 'string' && (raw.kind === 'connect' || raw.kind === 'accept') ? 'unix' : undefined);
     if (detail !== undefined) event.detail = detail;
     if (raw.from !== undefined || raw.to !== undefined || (raw.end === undefined && (raw.kind === 'send' || raw.kind === 'recv'))) event.udp = { from: raw.from, to: raw.to };
     out.push(event);

@@ -143,10 +143,11 @@ export function formatTimeline(events, { width = 80, dim = (s) => s, red = (s) =
     const side = (/** @type {string} */ text) => (mine ? row(e.t, `${c}${text}`, '', '') : row(e.t, '', '', `${c}${text}`));
     switch (e.kind) {
       case 'connect':
-        lines.push(mine ? row(e.t, `${c}connect`, toRight('SYN'), '') : row(e.t, '', toLeft('SYN'), `${c}connect`));
+        // detail 'unix': a Unix socket, no TCP handshake
+        lines.push(mine ? row(e.t, `${c}connect`, toRight(e.detail ? '' : 'SYN'), '') : row(e.t, '', toLeft(e.detail ? '' : 'SYN'), `${c}connect`));
         break;
       case 'accept':
-        lines.push(mine ? row(e.t, `${c}accepted`, toLeft('SYN'), '') : side('accepted'));
+        lines.push(mine ? row(e.t, `${c}accepted`, toLeft(e.detail ? '' : 'SYN'), '') : side('accepted'));
         break;
       case 'secure':
         lines.push(side(`TLS handshake ok${e.detail ? ` (${e.detail})` : ''}`));
