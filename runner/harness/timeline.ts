@@ -92,8 +92,7 @@ interface Store {
 const KEEP = 600;
 const PREVIEW_BYTES = 24;
 const TAIL_BYTES = 16;
-/** A chunk up to this many characters is shown whole; a longer one as its start and its end. */
-const PREVIEW_CHARS = 16;
+/** A chunk up to PREVIEW_BYTES is shown whole; a longer one as its start and its end. */
 const HEAD_CHARS = 5;
 const TAIL_CHARS = 10;
 const KEY = Symbol.for('netlings.timeline');
@@ -331,11 +330,11 @@ export function preview(data: Buffer | string, total: number, tail?: Buffer): st
   // eslint-disable-next-line no-control-regex
   const odd = text.replace(/[\x20-\x7e\n\r\t\u00a0-\uffef]/g, '').length;
   if (odd * 4 > text.length) return `<${[...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}${total > 8 ? ' …' : ''}>`;
-  if (!tail && [...text].length <= PREVIEW_CHARS) return JSON.stringify(text);
+  if (!tail) return JSON.stringify(text); // the whole chunk: at most PREVIEW_BYTES
   // Whole characters only: a multi-byte character cut at either end becomes U+FFFD, dropped.
   const start = [...text.replace(/\uFFFD$/, '')].slice(0, HEAD_CHARS).join('');
-  const end = tail ? [...tail.toString('utf8').replace(/^\uFFFD/, '')].slice(-TAIL_CHARS).join('') : '';
-  return `${JSON.stringify(start)}…${end ? JSON.stringify(end) : ''}`;
+  const end = [...tail.toString('utf8').replace(/^\uFFFD/, '')].slice(-TAIL_CHARS).join('');
+  return `${JSON.stringify(start)}…${JSON.stringify(end)}`;
 }
 
 /**
