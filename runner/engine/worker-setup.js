@@ -16,7 +16,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import { formatWithOptions } from 'node:util';
 import { beforeEach } from 'vitest';
 import { getFn, setFn } from 'vitest/suite';
-import { note, startTimeline, takeTimeline, timelineWanted } from '../harness/timeline.ts';
+import { takeTimeline } from '../harness/timeline-take.ts';
+import { note, startTimeline, timelineWanted } from '../harness/timeline.ts';
 import { OUTPUT_KEEP_CHARS, OUTPUT_KEEP_LINES } from './limits.js';
 
 const CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts

@@ -13,7 +13,8 @@
 //
 // The store lives on globalThis: every copy of this module (one per test file) and the worker's
 // setup (runner/engine/worker-setup.js, which starts and takes the timeline around each check)
-// share it.
+// share it. UDP is recorded by timeline-udp.ts; the events are made ready to send and draw by
+// timeline-take.ts.
 import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -48,9 +49,9 @@ export interface WireEvent {
   udp?: { from?: number; to?: number };
 }
 
-type Side = 'check' | 'learner';
+export type Side = 'check' | 'learner';
 /** A recorded socket: its connection key is found once its ports are known. */
-interface End {
+export interface End {
   /** The check it was recorded in: a socket of an earlier check closing now is not this one's. */
   check: number;
   side: Side;
@@ -58,7 +59,7 @@ interface End {
   accepted: boolean;
   key?: number | string;
 }
-interface Raw {
+export interface Raw {
   t: number;
   side: Side;
   end?: End;
@@ -72,7 +73,7 @@ interface Raw {
   from?: number;
   to?: number;
 }
-interface Store {
+export interface Store {
   mode: 'off' | 'failed' | 'all';
   check: number;
   origin: number;
@@ -89,18 +90,18 @@ interface Store {
 }
 
 /** The first and the last this many events are kept; a runaway writer cannot make the report huge. */
-const KEEP = 600;
+export const KEEP = 600;
 const PREVIEW_BYTES = 24;
 const TAIL_BYTES = 16;
 /** A chunk up to PREVIEW_BYTES is shown whole; a longer one as its start and its end. */
-const HEAD_CHARS = 5;
-const TAIL_CHARS = 10;
+export const HEAD_CHARS = 5;
+export const TAIL_CHARS = 10;
 const KEY = Symbol.for('netlings.timeline');
 const now = performance.now.bind(performance); // captured before learner code can replace it
 
 const g = globalThis as unknown as Record<symbol, Store | undefined>;
 const mode = process.env.NETLINGS_TIMELINE === 'off' ? 'off' : process.env.NETLINGS_TIMELINE === 'all' ? 'all' : 'failed';
-const store: Store = (g[KEY] ??= { mode, check: 0, origin: now(), first: [], last: [], next: 0, links: [], unixCount: { check: 0, learner: 0 }, udpRoles: new WeakMap() });
+export const store: Store = (g[KEY] ??= { mode, check: 0, origin: now(), first: [], last: [], next: 0, links: [], unixCount: { check: 0, learner: 0 }, udpRoles: new WeakMap() });
 
 /** Starts an empty timeline (before each check). */
 export function startTimeline(): void {
@@ -113,7 +114,7 @@ export function startTimeline(): void {
   store.unixCount = { check: 0, learner: 0 };
 }
 
-function push(event: Omit<Raw, 't'>): void {
+export function push(event: Omit<Raw, 't'>): void {
   if (event.end && event.end.check !== store.check) return;
   const raw = event as Raw;
   raw.t = now() - store.origin;
@@ -132,7 +133,7 @@ export function note(kind: 'gave-up' | 'note' | 'wait' | 'clean-up', detail = ''
 }
 
 /** A copy of the first bytes of a chunk (never a view: it would keep the whole chunk alive). */
-function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffer | string; tail?: Buffer } {
+export function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffer | string; tail?: Buffer } {
   if (typeof chunk === 'string') {
     const enc = typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8';
     if (chunk.length <= PREVIEW_BYTES) return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk, enc) };
@@ -146,7 +147,7 @@ function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffe
 }
 
 /** The key both ends of a TCP connection share: the client's port (the server's remote port). */
-function keyOf(end: End): number | string | undefined {
+export function keyOf(end: End): number | string | undefined {
   if (end.key !== undefined) return end.key;
   const port = end.accepted ? end.socket.remotePort : end.socket.localPort;
   if (port !== undefined) return (end.key = port);
@@ -256,61 +257,8 @@ export function recordServer(server: net.Server, side: Side): void {
   server.prependListener('tlsClientError', (error: unknown) => push({ side, kind: 'note', detail: `the TLS handshake failed: ${codeOf(error)}` }));
 }
 
-/** Marks a UDP socket as the check's, or as one not to record (a proxy's: notes say what it did). */
-export function markUdp(socket: dgram.Socket, role: 'check' | 'quiet'): dgram.Socket {
-  store.udpRoles.set(socket, role);
-  return socket;
-}
-
-/**
- * Records a datagram `socket` is sending: `args` are send()'s arguments. Sockets not marked
- * are the learner's.
- */
-export function recordSend(socket: dgram.Socket, args: unknown[]): void {
-  if (store.mode === 'off') return;
-  const role = store.udpRoles.get(socket);
-  if (role === 'quiet') return;
-  try {
-    socket.address();
-  } catch {
-    return; // not bound yet: dgram binds it, queues this send and calls send() again
-  }
-  // send(msg[, offset, length][, port][, address][, callback]): the port is the number after
-  // the message (one number), or after offset and length (three); none: a connected socket.
-  let numbers = 0;
-  while (typeof args[1 + numbers] === 'number') numbers++;
-  let to: number | undefined = numbers === 1 ? (args[1] as number) : numbers === 3 ? (args[3] as number) : undefined;
-  if (to === undefined) {
-    try {
-      to = socket.remoteAddress().port;
-    } catch {
-      to = undefined;
-    }
-  }
-  recordDatagram(role ?? 'learner', 'send', socket, args[0], to);
-}
-
-/** Records a datagram `socket` received from `rinfo`. */
-export function recordMessage(socket: dgram.Socket, data: unknown, rinfo: { port?: number } | undefined): void {
-  if (store.mode === 'off') return;
-  const role = store.udpRoles.get(socket);
-  if (role !== 'quiet') recordDatagram(role ?? 'learner', 'recv', socket, data, rinfo?.port);
-}
-
-/** UDP: a datagram a socket sent (`to`: the port it went to) or received (`from`). */
-function recordDatagram(side: Side, kind: 'send' | 'recv', socket: dgram.Socket, chunk: unknown, other: number | undefined): void {
-  let own: number | undefined;
-  try {
-    own = socket.address().port;
-  } catch {
-    own = undefined; // not bound yet: send() binds it
-  }
-  const data = Array.isArray(chunk) ? Buffer.concat(chunk.map((c) => (typeof c === 'string' ? Buffer.from(c) : (c as Uint8Array)))) : chunk;
-  push({ side, kind, ...head(data), from: kind === 'send' ? own : other, to: kind === 'send' ? other : own });
-}
-
 /** An error's code (or its message), for one line. */
-const codeOf = (error: unknown): string | undefined => {
+export const codeOf = (error: unknown): string | undefined => {
   if (error === undefined || error === null) return undefined;
   try {
     const e = error as NodeJS.ErrnoException;
@@ -319,67 +267,6 @@ const codeOf = (error: unknown): string | undefined => {
     return 'an unreadable error';
   }
 };
-
-/**
- * A chunk as a JSON string: whole when short, else its start and its end (`"line "…"half a li"`:
- * the end is where a line gets cut); mostly-binary data as hex.
- */
-export function preview(data: Buffer | string, total: number, tail?: Buffer): string {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  const text = bytes.toString('utf8');
-  // eslint-disable-next-line no-control-regex
-  const odd = text.replace(/[\x20-\x7e\n\r\t\u00a0-\uffef]/g, '').length;
-  if (odd * 4 > text.length) return `<${[...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}${total > 8 ? ' …' : ''}>`;
-  if (!tail) return JSON.stringify(text); // the whole chunk: at most PREVIEW_BYTES
-  // Whole characters only: a multi-byte character cut at either end becomes U+FFFD, dropped.
-  const start = [...text.replace(/\uFFFD$/, '')].slice(0, HEAD_CHARS).join('');
-  const end = [...tail.toString('utf8').replace(/^\uFFFD/, '')].slice(-TAIL_CHARS).join('');
-  return `${JSON.stringify(start)}…${JSON.stringify(end)}`;
-}
-
-/**
- * The events of the current check, ready to send and format: connection numbers in order of
- * appearance, previews, error codes. Empty when recording is off or `wanted` is false.
- */
-export function takeTimeline(wanted = true): WireEvent[] {
-  if (store.mode === 'off' || !wanted) return [];
-  const ring = store.next > KEEP ? [...store.last.slice(store.next % KEEP), ...store.last.slice(0, store.next % KEEP)] : store.last;
-  const raws = [...store.first, ...ring];
-  // Linked ports (a proxy's two sides) share a root.
-  const parent = new Map<number | string, number | string>();
-  const root = (k: number | string): number | string => {
-    let r = k;
-    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
-    return r;
-  };
-  for (const [a, b] of store.links) if (root(a) !== root(b)) parent.set(root(b), root(a));
-  const numbers = new Map<number | string, number>();
-  const closed = new Set<string>(); // a TLS connection closes twice: its TLS and its TCP socket
-  const out: WireEvent[] = [];
-  raws.forEach((raw, i) => {
-    if (i === store.first.length && store.next > KEEP) out.push({ t: raw.t, side: 'check', conn: 0, kind: 'note', detail: `… ${store.next - KEEP} events not kept …` });
-    const key = raw.end ? keyOf(raw.end) : undefined;
-    let conn = 0;
-    if (key !== undefined) {
-      const r = root(key);
-      if (!numbers.has(r)) numbers.set(r, numbers.size + 1);
-      conn = numbers.get(r)!;
-    }
-    if (raw.kind === 'close' && conn) {
-      if (closed.has(`${raw.side} ${conn}`)) return;
-      closed.add(`${raw.side} ${conn}`);
-    }
-    const event: WireEvent = { t: Math.round(raw.t * 10) / 10, side: raw.side, conn, kind: raw.kind };
-    if (raw.bytes !== undefined) event.bytes = raw.bytes;
-    if (raw.head !== undefined) event.preview = preview(raw.head, raw.bytes ?? 0, raw.tail);
-    // A Unix socket has no TCP handshake: the drawing leaves the SYN out.
-    const detail = raw.detail ?? codeOf(raw.error) ?? (typeof key === 'string' && (raw.kind === 'connect' || raw.kind === 'accept') ? 'unix' : undefined);
-    if (detail !== undefined) event.detail = detail;
-    if (raw.from !== undefined || raw.to !== undefined || (raw.end === undefined && (raw.kind === 'send' || raw.kind === 'recv'))) event.udp = { from: raw.from, to: raw.to };
-    out.push(event);
-  });
-  return out;
-}
 
 /** True the first time it is called in this worker: the caller installs the dgram wrappers. */
 export function claimUdpRecording(): boolean {

@@ -5,7 +5,8 @@ import { EventEmitter, once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LOOPBACK, trackUdp, type UdpFamily } from './udp-inbox.ts';
-import { markUdp, note } from './timeline.ts';
+import { note } from './timeline.ts';
+import { markUdp } from './timeline-udp.ts';
 import { until, within } from './wait.ts';
 
 export interface ChaosRule {

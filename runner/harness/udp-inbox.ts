@@ -4,8 +4,7 @@
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { markUdp } from './timeline.ts';
-import './timeline-udp.ts';
+import { markUdp } from './timeline-udp.ts';
 import { until, within } from './wait.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 

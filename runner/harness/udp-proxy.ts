@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { Datagram } from './udp.ts';
 import { UDP_HOST } from './udp-peer.ts';
 import { ownSocket } from './udp-tracking.ts';
-import { markUdp, note } from './timeline.ts';
+import { note } from './timeline.ts';
+import { markUdp } from './timeline-udp.ts';
 import { until, within, type WaitOptions } from './wait.ts';
 
 export interface LossyOptions {

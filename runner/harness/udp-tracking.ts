@@ -5,8 +5,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { markUdp } from './timeline.ts';
-import './timeline-udp.ts';
+import { markUdp } from './timeline-udp.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
