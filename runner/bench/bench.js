@@ -4,6 +4,8 @@
 // run of the same test file, learnyounode's verify of its TCP exercise (the yardstick), the
 // whole course on solutions/, and batch grading of 30 submissions; medians and the peak memory
 // of each command's process tree. `--quick` leaves out learnyounode and grading; `--runs=N`.
+// The wire timeline's cost: verify 01 with recording on (the default) and off
+// (NETLINGS_TIMELINE=off); `--timeline` runs only those two cases.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -107,19 +109,27 @@ function submissions(/** @type {number} */ n) {
   return dir;
 }
 
-const quick = process.argv.includes('--quick');
+const timelineOnly = process.argv.includes('--timeline');
+const quick = timelineOnly || process.argv.includes('--quick');
 const students = Number(process.argv.find((a) => a.startsWith('--students='))?.slice(11) ?? 30);
 const lyn = quick ? undefined : learnyounode();
 const subs = quick ? undefined : submissions(students);
 const gradeOut = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-grades-'));
 
+const VERIFY_01 = 'verify 01 on the solution (node runner/bin/netlings.js)';
+const WITHOUT_TIMELINE = 'verify 01 on the solution, wire timeline not recorded (NETLINGS_TIMELINE=off)';
+const verify01Argv = [node, cli, 'verify', '01-tcp-handshake', '--exercises', 'solutions'];
 /** @type {{ name: string, argv: string[], env?: Record<string, string>, cwd?: string, runs?: number }[]} */
-const cases = [
-  { name: 'verify 01 on the solution (node runner/bin/netlings.js)', argv: [node, cli, 'verify', '01-tcp-handshake', '--exercises', 'solutions'] },
+const cases = timelineOnly ? [
+  { name: VERIFY_01, argv: verify01Argv },
+  { name: WITHOUT_TIMELINE, argv: verify01Argv, env: { NETLINGS_TIMELINE: 'off' } },
+] : [
+  { name: VERIFY_01, argv: verify01Argv },
   { name: 'npm run verify 01-tcp-handshake -- --exercises solutions', argv: ['npm', 'run', '--silent', 'verify', '01-tcp-handshake', '--', '--exercises', 'solutions'] },
   { name: 'raw vitest run of the same test file', argv: [node, vitestBin, 'run', '--config', 'runner/vitest.config.js', '01-tcp-handshake'], env: { NETLINGS_EXERCISES: 'solutions' } },
   ...(lyn ? [{ name: "learnyounode 4: verify of its TCP exercise (TIME SERVER)", ...lyn }] : []),
   { name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] },
+  { name: WITHOUT_TIMELINE, argv: verify01Argv, env: { NETLINGS_TIMELINE: 'off' } },
   ...(subs ? [{ name: `grade ${students} submissions of the whole course (half solutions, half stubs)`, argv: [node, cli, 'grade', subs, '--output', gradeOut], runs: 1 }] : []),
 ];
 
@@ -144,8 +154,11 @@ for (const c of cases) {
   const spread = `${Math.min(...rs.map((r) => r.ms)).toFixed(0)}–${Math.max(...rs.map((r) => r.ms)).toFixed(0)} ms over ${rs.length}`;
   console.log(`${(ms / 1000).toFixed(3).padStart(7)} s  ${c.name}\n${' '.repeat(11)}range ${spread}, peak ${peak ? `${(peak / 2 ** 20).toFixed(0)} MiB` : 'n/a'}`);
 }
-const verify01 = medians[cases[0].name];
-console.log(`\nverify / raw vitest: ${(verify01 / medians[cases[2].name]).toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(verify01 / 1000).toFixed(3)} s`);
+const verify01 = medians[VERIFY_01];
+const untimed = medians[WITHOUT_TIMELINE];
+console.log(`\nwire timeline: verify 01 ${(verify01 / 1000).toFixed(3)} s recording, ${(untimed / 1000).toFixed(3)} s not: ${(((verify01 - untimed) / untimed) * 100).toFixed(1)} % (target < 5 %)`);
+if (timelineOnly) process.exit(0);
+console.log(`verify / raw vitest: ${(verify01 / medians[cases[2].name]).toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(verify01 / 1000).toFixed(3)} s`);
 if (lyn) console.log(`verify / learnyounode verify: ${(verify01 / medians[cases[3].name]).toFixed(2)}× (target ≤ 1.0×)`);
 if (subs) console.log(`grading ${students} submissions: ${(medians[cases[cases.length - 1].name] / 1000).toFixed(1)} s (target ≤ 60 s for 30)`);
 for (const d of [subs, gradeOut]) if (d) rmSync(d, { recursive: true, force: true });

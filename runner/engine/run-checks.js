@@ -22,6 +22,8 @@ import { runSession } from './test-session.js';
  * @property {string[]} logs     The last lines the learner's code printed during this check.
  * @property {number} [droppedChars]  How much earlier output was not kept.
  * @property {number} durationMs
+ * @property {import('../report/timeline.js').WireEvent[]} [timeline]  What happened on the wire: for a
+ *   failed check, or for every check with `verify --timeline` (harness/timeline.ts records it).
  */
 
 /**

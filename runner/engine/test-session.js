@@ -190,6 +190,7 @@ export function runSession(o) {
           if (state) Object.assign(check, { state, failure: state === 'failed' ? msg.failure ?? check.failure : undefined });
           if (msg.durationMs) check.durationMs = msg.durationMs;
           if (msg.output) Object.assign(check, { logs: msg.output.lines, droppedChars: msg.output.droppedChars });
+          if (Array.isArray(msg.timeline)) check.timeline = msg.timeline;
           // Reports are batched: the next check may already be running. Only clear our own.
           if (state && running?.check === check) running = undefined;
           break;

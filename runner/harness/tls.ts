@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { fail, show } from './failure.ts';
 import { HOST } from './net.ts';
 import { Peer } from './peer.ts';
+import { recordServer } from './timeline.ts';
 import { abandonedSockets, openServers } from './tracking.ts';
 import { until, within } from './wait.ts';
 
@@ -108,6 +109,7 @@ export async function tlsServe(options: tls.TlsOptions, onConnection?: (peer: Tl
     events.emit('change');
   });
   openServers.add(server);
+  recordServer(server, 'check');
   server.listen(0, HOST);
   await within(once(server, 'listening'), 'the test TLS server to start listening');
   let taken = 0;
