@@ -38,6 +38,7 @@ import { runSession } from './test-session.js';
  * @property {number} durationMs
  * @property {{ kind: 'sandbox' | 'fallback', why: string }} guard   What kept learner code in check.
  * @property {string} output            The test process's own output (last part), for --verbose.
+ * @property {boolean} [warm]           Run by learn's warm runner, over its socket (warm-client.js).
  */
 
 /**
