@@ -57,16 +57,50 @@ const describe = (err) => {
     return 'a value whose properties cannot be read';
   }
 };
+/**
+ * A warm process (mode 'serve') starts the next run's worker while it waits: booting a thread and
+ * loading vitest's worker runtime is a good part of a short run. The spare is a new thread no
+ * code but vitest's has run in, made with exactly the arguments vitest gave the last one; vitest
+ * gets it when it asks for a worker with those same arguments, else a new one as usual.
+ * @type {{ key: string, worker: TestWorker } | undefined}
+ */
+let spare;
+/** @type {ConstructorParameters<typeof BaseWorker> | undefined} */
+let lastArgs;
+const recipe = (/** @type {unknown[]} */ args) => {
+  try {
+    return JSON.stringify(args, (_k, v) => (v instanceof URL ? v.href : v));
+  } catch {
+    return undefined; // something that does not compare: never use a spare for it
+  }
+};
 class TestWorker extends BaseWorker {
   /** @param {ConstructorParameters<typeof BaseWorker>} args */
   constructor(...args) {
+    const key = recipe(args);
+    if (spare && key !== undefined && spare.key === key) {
+      const { worker } = spare;
+      spare = undefined;
+      return worker;
+    }
     const [file, options = {}] = args;
     super(file, { ...options, resourceLimits: { ...options.resourceLimits, maxOldGenerationSizeMb: HEAP_MB } });
+    if (job.mode === 'serve') lastArgs = args;
     this.on('error', (err) => {
       if (/** @type {NodeJS.ErrnoException} */ (err)?.code === 'ERR_WORKER_OUT_OF_MEMORY') send({ type: 'oom', mb: HEAP_MB });
       else send({ type: 'worker-error', message: describe(err) });
     });
   }
+}
+/** Makes the spare for the next run (mode 'serve'), once a run has shown vitest's arguments. */
+function prepareSpare() {
+  if (spare || !lastArgs) return;
+  const key = recipe(lastArgs);
+  if (key === undefined) return;
+  const args = lastArgs;
+  lastArgs = undefined;
+  spare = { key, worker: new TestWorker(...args) };
+  lastArgs = args;
 }
 workerThreads.Worker = TestWorker;
 syncBuiltinESMExports();
@@ -166,6 +200,7 @@ if (job.mode === 'warm') {
       await runFiles(msg.files.map(String), Boolean(msg.stopOnFailure));
       spawned.clear(); // swept: a pid may be reused by an unrelated process later
       send({ type: 'done', run: msg.run });
+      prepareSpare();
     });
   });
   send({ type: 'ready' });
