@@ -53,7 +53,10 @@ export async function serveWarm(runner, course) {
   }
   const server = net.createServer((conn) => {
     conn.on('error', () => {});
+    // A request comes at once; a connection that sends nothing is not kept open.
+    conn.setTimeout(5000, () => conn.destroy());
     readMessages(conn, async (msg) => {
+      conn.setTimeout(0);
       let request;
       try {
         request = typeof msg?.request === 'string' && genuine(token, 'client', JSON.parse(msg.request).nonce, msg.request, msg.mac) ? JSON.parse(msg.request) : undefined;
