@@ -48,7 +48,7 @@ function realState() {
  * not bwrap or the fallback's supervisor, whose arguments name it too.
  * @param {string} dir
  */
-const warmPids = (dir) => taggedProcesses(dir).filter((p) => /^\S+ \S*vitest-child\.js \{.*"mode":"serve"/.test(p.command)).map((p) => p.pid);
+const warmPids = (dir) => taggedProcesses(dir).filter((p) => /^\S+ (--\S+ )*\S*vitest-child\.js \{.*"mode":"serve"/.test(p.command)).map((p) => p.pid);
 
 /**
  * Resolves once `ok()` holds, polling every 50 ms; rejects at the deadline, saying what it waited for.
