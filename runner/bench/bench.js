@@ -3,7 +3,8 @@
 // rounds: verify of lesson 01 on the solution (the runner alone, and through npm), a raw vitest
 // run of the same test file, learnyounode's verify of its TCP exercise (the yardstick), the
 // whole course on solutions/, and batch grading of 30 submissions; medians and the peak memory
-// of each command's process tree. `--quick` leaves out learnyounode and grading; `--runs=N`.
+// of each command's process tree. `--quick` leaves out learnyounode and grading; `--no-course`
+// the whole course and grading; `--runs=N`.
 // verify "with learn running" is verify of the same lesson while `learn` (started here, in a
 // pseudo-terminal, on a copy of solutions/) lends it its warm runner over its socket.
 import { execFileSync, spawn } from 'node:child_process';
@@ -77,9 +78,11 @@ function submissions(/** @type {number} */ n) {
 }
 
 const quick = process.argv.includes('--quick');
+/** --no-course: one lesson only (no whole-course verify, no grading), learnyounode kept. */
+const noCourse = process.argv.includes('--no-course');
 const students = Number(process.argv.find((a) => a.startsWith('--students='))?.slice(11) ?? 30);
 const lyn = quick ? undefined : learnyounode();
-const subs = quick ? undefined : submissions(students);
+const subs = quick || noCourse ? undefined : submissions(students);
 const gradeOut = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-grades-'));
 
 // learn, running on a copy of solutions/, for verify to borrow its warm runner.
@@ -97,7 +100,7 @@ const cases = [
   { name: 'verify 01 on the solution with learn running (its warm runner)', argv: [node, cli, 'verify', '01-tcp-handshake', '--exercises', learnDir], env: learnEnv },
   { name: 'raw vitest run of the same test file', argv: [node, vitestBin, 'run', '--config', 'runner/vitest.config.js', '01-tcp-handshake'], env: { NETLINGS_EXERCISES: 'solutions' } },
   ...(lyn ? [{ name: "learnyounode 4: verify of its TCP exercise (TIME SERVER)", ...lyn }] : []),
-  { name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] },
+  ...(noCourse ? [] : [{ name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] }]),
   ...(subs ? [{ name: `grade ${students} submissions of the whole course (half solutions, half stubs)`, argv: [node, cli, 'grade', subs, '--output', gradeOut], runs: 1 }] : []),
 ];
 
