@@ -196,6 +196,10 @@ if (job.mode === 'warm') {
   process.on('message', (/** @type {any} */ msg) => {
     if (msg?.type !== 'run' || !Array.isArray(msg.files)) return;
     queue = queue.then(async () => {
+      // Anything the last run's code started after its sweep (while its worker was ending) is
+      // stopped before this run begins, so it is never taken for this run's doing.
+      await sweep();
+      spawned.clear();
       forgetLearnerModules();
       await runFiles(msg.files.map(String), Boolean(msg.stopOnFailure));
       spawned.clear(); // swept: a pid may be reused by an unrelated process later
