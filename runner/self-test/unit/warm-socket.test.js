@@ -1,5 +1,6 @@
 // learn's socket for verify (engine/warm-*.js): verify trusts only an answer signed with the
 // token of the learn that made the socket, and the sandbox hides the socket's folder.
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,9 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { loadCourse } from '../../core/course.js';
 import { sandboxArgs } from '../../engine/sandbox.js';
 import { warmRun } from '../../engine/warm-client.js';
-import { serveWarm } from '../../engine/warm-server.js';
+import { listening, serveWarm } from '../../engine/warm-server.js';
 import { socketPath, tokenPath, warmDir } from '../../engine/warm-socket.js';
+import { CLI } from '../helpers.js';
 
 const course = loadCourse();
 const lesson = course.lessons[0];
@@ -93,4 +95,34 @@ test('the sandbox mounts an empty folder over learn\'s socket folder', () => {
   const at = args.indexOf(warmDir());
   expect(args[at - 1]).toBe('--tmpfs');
   expect(at).toBeGreaterThan(args.lastIndexOf('--ro-bind'));
+});
+
+test('Ctrl+C in a verify that learn is running ends verify at once, and only verify', async () => {
+  const exercises = mkdtempSync(path.join(tmpdir(), 'netlings-warm-ex-'));
+  /** @type {() => void} */
+  let asked = () => {};
+  const started = new Promise((resolve) => (asked = () => resolve(undefined)));
+  const runner = /** @type {any} */ ({
+    exercisesDir: exercises,
+    run: () => {
+      asked();
+      return new Promise(() => {}); // a long run: verify is stopped before it ends
+    },
+  });
+  const server = await serveWarm(runner, course);
+  if (!server) throw new Error('learn did not serve');
+  try {
+    const verify = spawn(process.execPath, [CLI, 'verify', lesson.id, '--exercises', exercises], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    verify.stderr.on('data', (d) => (out += d));
+    await started;
+    verify.kill('SIGINT');
+    const code = await new Promise((resolve) => verify.once('exit', resolve));
+    expect(code, out).toBe(130);
+    expect(out).toMatch(/stopped by Ctrl\+C; the checks did not finish, and nothing was recorded/);
+    // learn's side is still there for the next verify.
+    expect(await listening(socketPath(warmDir()))).toBe(true);
+  } finally {
+    server.close();
+  }
 });
