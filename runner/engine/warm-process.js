@@ -5,6 +5,9 @@
 import { launch } from './launch.js';
 
 /** @typedef {import('./launch.js').TestProcess} TestProcess */
+
+/** Messages after which test-session.js stops a run: between runs, they end the process. */
+const STOPS = new Set(['forged', 'garbled', 'oom', 'worker-error', 'signalled', 'test-exit']);
 /** @typedef {import('./sweep.js').ProcessInfo} ProcessInfo */
 
 /**
@@ -68,10 +71,10 @@ export function startWarmProcess({ exercisesDir, moduleCache, onDeath = () => {}
       if (msg?.type === 'pulse' && typeof msg.rss === 'number') rss = msg.rss;
       if (msg?.type === 'done') runs++;
       if (listener) return listener.onMessage(msg);
-      if (msg?.type === 'pulse' || (ready && msg?.type === 'watch')) return; // a worker's last heartbeat
       if (['hello', 'ready'].includes(msg?.type)) return void early.push(msg);
-      // Between runs nothing else should come; when it does, this process is not to be trusted.
-      warm.kill();
+      // Between runs, a late word from the last run (a heartbeat or a result still in the pipe
+      // when its worker ended) is dropped. What would have stopped a run stops the process.
+      if (STOPS.has(msg?.type)) warm.kill();
     },
     onExit(code, signal) {
       const was = listener;
