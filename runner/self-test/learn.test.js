@@ -92,7 +92,9 @@ test('learn: a save is checked by the warm runner (never stale), the pass is rec
     const firstScreenMs = Date.now() - started;
     expect(screen).toContain(first.title);
     expect(screen).toMatch(/h hint .* e explainer .* l list .* q quit/);
-    await app.waitFor(/0 of \d+ checks pass/, 'the verdict on the untouched stub');
+    // The first check may include the module cache's warm-up (once per version of netlings'
+    // files, ~1 s on a quiet machine, much longer on a busy one): the engine allows 60 s to start.
+    await app.waitFor(/0 of \d+ checks pass/, 'the verdict on the untouched stub', 90_000);
     // One warm test process, started as learn opened; saves reuse it.
     await until(() => warmPids(ws.dir).length === 1, 'one warm test process');
     const [firstWarm] = warmPids(ws.dir);
