@@ -316,6 +316,14 @@ describe('Task 1: createHttpServer(), responses', () => {
     const res = await conn.response('the response to POST /created', HINT.complete);
     expectEqual(`${res.status} ${res.header('x-one')} ${res.header('content-type')} ${res.header('content-length')}`, '201 1 text/plain 8', "status, the handler's X-One and Content-Type headers, and Content-Length", "Write the handler's status, each of its headers as \"Name: value\", and Content-Length.");
     expectEqual(res.text, 'created\n', 'the body', HINT.bytes);
+    // "written as given": the handler's header names keep their case on the wire.
+    const names = res.headers.map(([name]) => name);
+    for (const name of ['X-One', 'Content-Type']) {
+      if (!names.includes(name)) {
+        const asSent = names.find((n) => n.toLowerCase() === name.toLowerCase());
+        fail({ message: `the handler's header ${name} is not on the wire as the handler wrote it`, expected: `a header line "${name}: …"`, actual: asSent ? `"${asSent}: …"` : `no such header (${names.join(', ')})`, hint: asSent ? "Write the handler's header names exactly as given: do not change their case." : "Write each of the handler's headers as \"Name: value\\r\\n\"." });
+      }
+    }
     const other = await conn.response('the response to GET /other', HINT.pipeline);
     expectEqual(`${other.status} ${other.text}`, '404 nope', 'the second status and body', 'Use the status the handler returned.');
   });
@@ -361,6 +369,12 @@ describe('Task 1: createHttpServer(), responses', () => {
     await conn.send(request('GET /fine HTTP/1.1'));
     const next = await conn.response('the response to GET /fine, sent on the same connection after the 500', 'After a 500 the request was still well-formed: keep the connection open for the next one.');
     expectEqual(`${next.status} ${next.text}`, '200 fine', 'the status and body after the 500', 'After a 500 keep the connection open.');
+    // A request pipelined behind the one whose handler throws is still answered, in order.
+    await conn.send(request('GET /boom HTTP/1.1') + request('GET /fine HTTP/1.1'));
+    const again = await conn.response('the response to GET /boom, sent in one chunk with GET /fine', "Call the handler inside try/catch and answer 500 when it throws.");
+    expectStatus(again, 500, 'the response to the second GET /boom', "Call the handler inside try/catch and answer 500 when it throws.");
+    const behind = await conn.response('the response to GET /fine, which came in the same chunk as GET /boom', 'After the 500, go on with what is left in the buffer: the next request may already be there.');
+    expectEqual(`${behind.status} ${behind.text}`, '200 fine', 'the status and body of the request pipelined behind the one that failed', 'After the 500, go on with what is left in the buffer: the next request may already be there.');
   });
 });
 
