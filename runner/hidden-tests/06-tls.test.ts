@@ -276,8 +276,7 @@ async function expectGreeting(port: number, cn: string | null): Promise<void> {
     hint = /ALERT/.test(peer.error?.code ?? '')
       ? `Your server closed the connection without a word. It must accept a client whose certificate the CA signed: pass ca (the CA certificate) in the tls.createServer() options, with requestCert: true.`
       : 'Your server accepted the client but closed the connection before the greeting arrived: socket.destroy() throws away what is still queued. Send the greeting and end with socket.end(greeting).';
-  }
-  else if (cn !== null && /undefined|anonymous/.test(got)) hint = "Your server saw no certificate: socket.getPeerCertificate() is {} unless the server asks for one. Pass requestCert: true.";
+  } else if (cn !== null && /undefined|anonymous/.test(got)) hint = "Your server saw no certificate: socket.getPeerCertificate() is {} unless the server asks for one. Pass requestCert: true.";
   else if (got.includes('undefined')) hint = HINT.anonymous;
   else if (got.replace(/\n?$/, '\n') === expected) hint = 'End the greeting with "\\n".';
   fail({ message: `your server's greeting for a client whose certificate says CN=${cn ?? '(none)'} was not what the protocol asks for`, expected: show(expected), actual: show(got), hint });

@@ -285,6 +285,18 @@ describe('Task 1: createHttpServer(), limits', () => {
     await expectRefused(complete, calls, 431, 'a complete head of 8193 bytes', 'Also compare the size of a complete head (up to and including its empty line) with 8192.');
   });
 
+  test('an unfinished head of exactly 8192 bytes is not over the limit yet: no 431 before byte 8193 [1.12, 1.13]', async () => {
+    const { port, calls } = await start();
+    const start8192 = request('GET / HTTP/1.1', ['Host: x']).slice(0, -2); // no empty line yet
+    const conn = await open(port);
+    // 8192 bytes of head, then the client ends: an unfinished request, which gets no answer.
+    await conn.send(start8192 + `X-Filler: ${'a'.repeat(8192 - start8192.length - 10)}`);
+    conn.end();
+    const hint = 'The limit is "more than 8192 bytes": answer 431 only once byte 8193 of a head has arrived (buffer.length > 8192), not at exactly 8192.';
+    await conn.expectEnd('your server to end the connection without an answer: 8192 bytes of an unfinished head, then the client ended', hint);
+    if (calls.length) fail({ message: 'your server called the handler for an unfinished request', expected: 'no handler call', actual: `handler called with ${calls[0].method} ${show(calls[0].target)}`, hint: HINT.complete });
+  });
+
   test('takes a head of exactly 8192 bytes; the limit is per request, not per chunk [1.12]', async () => {
     const { port, calls } = await start();
     const conn = await open(port);
@@ -461,6 +473,14 @@ describe('Task 1: createHttpServer(), connections', () => {
     if (!closes(res)) fail({ message: 'the response to an HTTP/1.0 request does not say "Connection: close"', actual: show(res.header('connection') ?? '(no Connection header)'), hint });
     await conn.expectEnd('your server to end the connection after answering HTTP/1.0', hint);
     expectEqual(calls.map((c) => `${c.target} ${c.version}`).join(', '), '/old HTTP/1.0', 'the requests the handler got', hint);
+    // Any HTTP/1.0 request closes, also one that asks for keep-alive (the contract has no
+    // HTTP/1.0 keep-alive).
+    const alive = await open(port);
+    await alive.send(request('GET /old-alive HTTP/1.0', ['Connection: keep-alive']) + request('GET /ignored HTTP/1.0'));
+    const keepAliveHint = 'Close after every HTTP/1.0 request, whatever its Connection header says: add "Connection: close" and end the connection.';
+    const second = await alive.response('the response to an HTTP/1.0 request with "Connection: keep-alive"', keepAliveHint);
+    if (!closes(second)) fail({ message: 'the response to an HTTP/1.0 request with "Connection: keep-alive" does not say "Connection: close"', expected: '"Connection: close"', actual: show(second.header('connection') ?? '(no Connection header)'), hint: keepAliveHint });
+    await alive.expectEnd('your server to end the connection after answering HTTP/1.0 with "Connection: keep-alive"', keepAliveHint);
   });
 
   test('answers a request that arrives with the client\'s end, then ends too [1.13]', async () => {
