@@ -245,13 +245,21 @@ function handshakeHint(code: string): string {
 
 // ---------- Task 2: the learner's greeting server ------------------------------------------
 
+/** Per port of a learner's server: how many connections it took ('secureConnection'). */
+const secureConnections = new Map<number, () => number>();
+
 async function startGreetingServer(): Promise<number> {
   const files = { ca: await pki.caCert(), ...(await pki.server()) };
   const server = await lesson.call('createGreetingServer', files);
   if (server !== null && typeof server === 'object' && !(server instanceof tls.Server)) {
     fail({ message: 'createGreetingServer() should return a TLS server', expected: 'a server made with tls.createServer(...)', actual: (server as object).constructor?.name ?? typeof server, hint: 'Use tls.createServer(options, callback), not net.createServer.' });
   }
-  return listen(server, 'createGreetingServer()');
+  // Tells "refused our certificate" from "took the connection, then dropped the greeting".
+  let taken = 0;
+  if (server instanceof tls.Server) server.on('secureConnection', () => taken++);
+  const port = await listen(server, 'createGreetingServer()');
+  secureConnections.set(port, () => taken);
+  return port;
 }
 
 /** Connects to the learner's server as a client with this certificate (or none). */
@@ -271,11 +279,10 @@ async function expectGreeting(port: number, cn: string | null): Promise<void> {
   if (got === expected) return;
   let hint = HINT.greeting;
   if (got === '') {
-    // A TLS alert means the server refused our certificate; a close without one, that it dropped
-    // the connection itself after accepting it.
-    hint = /ALERT/.test(peer.error?.code ?? '')
+    // Did the server take the connection (its secure connection callback ran), or refuse us?
+    hint = !secureConnections.get(port)?.()
       ? `Your server closed the connection without a word. It must accept a client whose certificate the CA signed: pass ca (the CA certificate) in the tls.createServer() options, with requestCert: true.`
-      : 'Your server accepted the client but closed the connection before the greeting arrived: socket.destroy() throws away what is still queued. Send the greeting and end with socket.end(greeting).';
+      : 'Your server took the connection (its secure connection callback ran) but closed it before the greeting arrived: socket.destroy() throws away what is still queued. Send the greeting and end with socket.end(greeting).';
   } else if (cn !== null && /undefined|anonymous/.test(got)) hint = "Your server saw no certificate: socket.getPeerCertificate() is {} unless the server asks for one. Pass requestCert: true.";
   else if (got.includes('undefined')) hint = HINT.anonymous;
   else if (got.replace(/\n?$/, '\n') === expected) hint = 'End the greeting with "\\n".';
