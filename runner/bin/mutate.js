@@ -36,7 +36,7 @@ const details = [];
 // each lesson keeps its own baseline, so a change to one lesson re-tests only that lesson.
 for (const lesson of lessons) {
   const baseline = readBaseline(lesson.id);
-  const stamp = harnessStamp();
+  const stamp = harnessStamp(lesson.id);
   // Stryker sees changes to the solution and to the lesson's test file, not to the harness they
   // run on: when the harness changed since the baseline, every mutant of the lesson runs again.
   const fresh = force || baseline.stamp !== stamp;

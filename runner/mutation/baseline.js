@@ -2,29 +2,55 @@
 // `npm run mutate` in CI re-tests only mutants whose code or checks changed.
 //   runner/mutation/baseline/<id>.json   StrykerJS's incremental report for the lesson
 //   runner/mutation/baseline/<id>.stamp  a hash of what Stryker cannot see changing: the harness
-//                                        and the vitest settings the checks run with
+//                                        modules the lesson's checks import, and the settings
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 
 export const BASELINE_DIR = path.join(ROOT, 'runner', 'mutation', 'baseline');
 
-/** Files outside the lesson's own test and solution that decide whether a check kills a mutant. */
-function stampedFiles() {
-  const harness = path.join(ROOT, 'runner', 'harness');
-  return [
-    ...readdirSync(harness).filter((f) => /\.(ts|js)$/.test(f)).map((f) => path.join(harness, f)),
-    path.join(ROOT, 'runner', 'engine', 'vitest-options.js'),
-    path.join(ROOT, 'runner', 'engine', 'worker-setup.js'),
-    path.join(ROOT, 'runner', 'mutation', 'vitest.config.js'),
-  ].sort();
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/**
+ * `file` and every file it imports by a relative path, transitively (the harness a test uses).
+ * @param {string} file
+ * @param {Set<string>} [seen]
+ * @returns {Set<string>}
+ */
+function importClosure(file, seen = new Set()) {
+  if (seen.has(file) || !existsSync(file)) return seen;
+  seen.add(file);
+  for (const [, spec] of readFileSync(file, 'utf8').matchAll(IMPORT)) importClosure(path.resolve(path.dirname(file), spec), seen);
+  return seen;
 }
 
-/** A hash of the harness and settings; line endings normalised (a Windows checkout hashes alike). */
-export function harnessStamp() {
+/**
+ * Files outside the lesson's own test and solution that decide whether a check kills a mutant:
+ * the harness modules its test file imports (not the whole harness, so a change to the TLS
+ * helpers does not re-test the UDP lesson), the worker set-up and the vitest settings.
+ * @param {string} lessonId
+ */
+function stampedFiles(lessonId) {
+  const test = path.join(ROOT, 'runner', 'hidden-tests', `${lessonId}.test.ts`);
+  const files = new Set([
+    ...importClosure(test),
+    ...importClosure(path.join(ROOT, 'runner', 'engine', 'worker-setup.js')),
+    path.join(ROOT, 'runner', 'engine', 'vitest-options.js'),
+    path.join(ROOT, 'runner', 'mutation', 'vitest.config.js'),
+  ]);
+  files.delete(test); // Stryker follows the test file itself
+  return [...files].sort();
+}
+
+/**
+ * A hash of the harness and settings a lesson's checks run on; line endings normalised (a
+ * Windows checkout hashes alike).
+ * @param {string} lessonId
+ */
+export function harnessStamp(lessonId) {
   const hash = createHash('sha256');
-  for (const file of stampedFiles()) {
+  for (const file of stampedFiles(lessonId)) {
     hash.update(path.relative(ROOT, file).split(path.sep).join('/'));
     hash.update('\0');
     hash.update(readFileSync(file, 'utf8').replace(/\r\n/g, '\n'));
