@@ -127,6 +127,12 @@ describe('Task 1: startEchoServer()', () => {
       fail({ message: 'the server does not listen on the host it was given, with a real port', expected: `{ address: '${HOST}', family: 'IPv4', port: a number above 0 }`, actual: want, hint: HINT.hostPort });
     }
     await echoingClient(port, 'a client');
+    // The address is what server.address() reported when it resolved: a value, not a view of
+    // the server that turns null once the server no longer listens.
+    echo.server.close();
+    if (JSON.stringify(echo.address) !== want) {
+      fail({ message: 'the address startEchoServer() resolved with changed once the server stopped listening', expected: `still ${want}`, actual: show(JSON.stringify(echo.address) ?? String(echo.address)), hint: 'Read server.address() once, when the server listens, and keep that object: a getter asks the server again, and a closed server answers null.' });
+    }
   });
 
   test('listens on the host and the port it is given [1.2]', async () => {
@@ -144,10 +150,13 @@ describe('Task 1: startEchoServer()', () => {
     // host) instead of the host it was given cannot be on 127.0.0.1 and ::1 both.
     if (!(await hasIpv6Loopback())) return;
     const six = await within(callStart({ port: 0, host: '::1' }), "startEchoServer() to resolve once the server listens on '::1'", { hint: HINT.resolve });
-    checkShape(six.echo);
+    const sixEcho = checkShape(six.echo);
     const got = six.address as net.AddressInfo | null;
     if (got?.address !== '::1' || got.family !== 'IPv6') {
       fail({ message: "the server does not listen on the host it was given, '::1' (the IPv6 loopback address)", expected: "{ address: '::1', family: 'IPv6', port: … }", actual: JSON.stringify(got), hint: HINT.hostPort });
+    }
+    if (JSON.stringify(sixEcho.address) !== JSON.stringify(got)) {
+      fail({ message: "on '::1', the address startEchoServer() resolved with is not where the server listens", expected: `what server.address() reports: ${JSON.stringify(got)}`, actual: show(JSON.stringify(sixEcho.address) ?? String(sixEcho.address)), hint: "Resolve with the object server.address() returns, as it is: an address put together from the options gets the family wrong ('IPv6' for '::1')." });
     }
   });
 
@@ -205,6 +214,12 @@ describe('Task 1: startEchoServer()', () => {
 
   test('keeps serving other clients after one resets its connection [1.4]', async () => {
     const { port, probe } = await start();
+    // A client that resets before sending a single byte: its socket's first event is the error.
+    const early = await connect(port, 'your echo server');
+    const earlySide = await probe.serverSideOf(early);
+    early.reset();
+    await probe.closed(earlySide, 'your server to close the connection of a client that reset before sending anything', HINT.reset);
+    await echoingClient(port, 'a client after the first reset');
     const rude = await echoingClient(port, 'a client that will reset');
     // Reset only after a full round trip: the server has read everything, so it reads the reset
     // as ECONNRESET (a reset right behind data may be read as a normal end).
