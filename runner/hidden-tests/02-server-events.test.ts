@@ -102,12 +102,21 @@ async function echoingClient(port: number, name: string): Promise<Peer> {
 }
 
 async function echoes(client: Peer, text: string, hint = HINT.echo): Promise<void> {
-  await client.write(text);
+  await client.write(text).catch((err: NodeJS.ErrnoException) =>
+    fail({ message: `the test client could not send ${show(text)}: your server had already closed the connection`, expected: 'the connection open until the client ends it', actual: `writing failed: ${err.code ?? err.message}`, hint }),
+  );
   await client.expectNext(text, `the echo of ${show(text)}`, hint);
 }
 
 async function expectCount(echo: EchoServer, expected: number, situation: string, hint = HINT.count): Promise<void> {
-  const count = await within(method(echo, 'connections'), `connections() to resolve (${situation})`, { hint });
+  const count = await within(
+    method(echo, 'connections').catch((err: unknown) => {
+      if ((err as { netlings?: unknown })?.netlings) throw err; // a TODO or a throw: reported as is
+      return fail({ message: `connections() rejected ${situation}`, expected: `a count: ${expected}`, actual: `rejected with ${err instanceof Error ? err.message : show(String(err))}`, hint });
+    }),
+    `connections() to resolve (${situation})`,
+    { hint },
+  );
   if (count !== expected) {
     fail({ message: `connections() resolved with the wrong count ${situation}`, expected: String(expected), actual: show(String(count)), hint });
   }

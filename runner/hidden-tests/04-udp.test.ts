@@ -81,8 +81,20 @@ async function startEchoServer(): Promise<number> {
   return bindLearnerSocket(await lesson.call('createEchoServer'), 'createEchoServer()');
 }
 
+/** Sends from a check's client; a send the system refuses (the server's socket is gone) is a failure, not a crash. */
+async function send(client: UdpPeer, data: Buffer | string): Promise<void> {
+  await client.send(data).catch((err: NodeJS.ErrnoException) =>
+    fail({
+      message: `the test client could not send ${show(data.toString())}: ${err.code ?? err.message}`,
+      expected: 'your server to keep its socket open and answer every datagram',
+      actual: err.code === 'ECONNREFUSED' ? "nothing listens on your server's port any more" : `${err.code ?? err.message}`,
+      hint: 'Keep the socket open and answer every datagram: never close() it yourself (the checks close it when they are done).',
+    }),
+  );
+}
+
 async function roundTrip(client: UdpPeer, data: Buffer, what: string, hintFor = echoHint(data)) {
-  await client.send(data);
+  await send(client, data);
   await client.expectNext(data, what, hintFor);
 }
 
@@ -138,7 +150,7 @@ describe('Task 1: createEchoServer()', () => {
   test('answers datagrams that arrive back to back one by one, never merged [1.2]', async () => {
     const client = await echoingClient(await startEchoServer());
     const words = ['first', 'second', 'third'];
-    for (const word of words) await client.send(word);
+    for (const word of words) await send(client, word);
     const replies: string[] = [];
     for (let i = 0; i < words.length; i++) {
       const got = await client.next(`the echo of "${words[i]}" (three datagrams were sent back to back)`, HINT.merged);
