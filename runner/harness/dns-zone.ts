@@ -77,6 +77,10 @@ export const ZONE: readonly ZoneRecord[] = [
   r('loop1.example.test', 'CNAME', 300, 'loop2.example.test'),
   r('loop2.example.test', 'CNAME', 300, 'loop1.example.test'),
   r('dangling.example.test', 'CNAME', 300, 'gone.example.test'),
+  // An alias that leads into that loop: the loop does not come back to the first name.
+  r('lead.example.test', 'CNAME', 300, 'loop1.example.test'),
+  // A long chain of 11 names, hop1 -> hop2 -> … -> hop10 -> app: longer than a depth cap of 8.
+  ...Array.from({ length: 10 }, (_, i) => r(`hop${i + 1}.example.test`, 'CNAME', 300, i < 9 ? `hop${i + 2}.example.test` : 'app.example.test')),
   // Services, out of order. The best is priority 10 with the highest weight: sip-a, port 5062.
   // It is neither the first nor the last record, nor the first or last of the priority-10 ones;
   // the heaviest record of all (sip-c) has a worse priority and comes after it.
@@ -91,6 +95,15 @@ export const ZONE: readonly ZoneRecord[] = [
   r('_xmpp._tcp.example.test', 'SRV', 300, { priority: 7, weight: 90, port: 5269, target: 'xmpp3.example.test' }),
   r('_xmpp._tcp.example.test', 'SRV', 300, { priority: 5, weight: 10, port: 5222, target: 'xmpp1.example.test' }),
   r('_xmpp._tcp.example.test', 'SRV', 300, { priority: 5, weight: 10, port: 5223, target: 'xmpp2.example.test' }),
+  // Numbers to compare as numbers: priority 9 beats 10 (not as text), weight 40 beats 5.
+  r('_imap._tcp.example.test', 'SRV', 300, { priority: 10, weight: 50, port: 1430, target: 'imap-c.example.test' }),
+  r('_imap._tcp.example.test', 'SRV', 300, { priority: 9, weight: 5, port: 1431, target: 'imap-b.example.test' }),
+  r('_imap._tcp.example.test', 'SRV', 300, { priority: 9, weight: 40, port: 143, target: 'imap-a.example.test' }),
+  // Priority 0, the best there is, first: a scan that takes 0 for "nothing yet" moves past it.
+  r('_kerberos._udp.example.test', 'SRV', 300, { priority: 0, weight: 5, port: 88, target: 'kdc-a.example.test' }),
+  r('_kerberos._udp.example.test', 'SRV', 300, { priority: 1, weight: 50, port: 750, target: 'kdc-b.example.test' }),
+  r('zero.example.test', 'MX', 600, { preference: 0, exchange: 'mx1.example.test' }),
+  r('zero.example.test', 'MX', 600, { preference: 10, exchange: 'mx2.example.test' }),
   // Not in example.test: shows that dns.lookup() reads /etc/hosts, never this server.
   r('localhost', 'A', 300, '192.0.2.99'),
 ];

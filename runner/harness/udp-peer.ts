@@ -42,6 +42,20 @@ export class UdpPeer extends EventEmitter {
     return peer;
   }
 
+  /**
+   * A udp4 socket bound to `localAddress` (such as 127.0.0.2, see other-loopback.ts), connected
+   * to 127.0.0.1:`port`: a sender whose address is not the one the server listens on.
+   */
+  static async connectFrom(localAddress: string, port: number, other: string): Promise<UdpPeer> {
+    const socket = ownSocket();
+    const peer = new UdpPeer(socket, other);
+    socket.bind(0, localAddress);
+    await within(once(socket, 'listening'), `a test client to bind to ${localAddress}`);
+    socket.connect(port, UDP_HOST);
+    await within(once(socket, 'connect'), `a test client on ${localAddress} to connect to ${other}`);
+    return peer;
+  }
+
   /** The client's own port: where replies must go. */
   get port(): number {
     return this.socket.address().port;

@@ -47,10 +47,10 @@ export async function bindLearnerSocket(socket: unknown, what: string): Promise<
 }
 
 /**
- * A test UDP server on 127.0.0.1:0 that records every datagram. `onDatagram` may answer with
+ * A test UDP server on 127.0.0.1:0 (or `host`:0) that records every datagram. `onDatagram` may answer with
  * `reply(data)` (sent back to the datagram's sender from this socket) or stay silent.
  */
-export async function udpServer(onDatagram?: (datagram: Datagram, reply: (data: Buffer | string, to?: Datagram['from']) => Promise<void>) => void) {
+export async function udpServer(onDatagram?: (datagram: Datagram, reply: (data: Buffer | string, to?: Datagram['from']) => Promise<void>) => void, host = UDP_HOST) {
   const socket = ownSocket();
   const received: Datagram[] = [];
   const changes = new EventEmitter();
@@ -62,8 +62,8 @@ export async function udpServer(onDatagram?: (datagram: Datagram, reply: (data: 
     changes.emit('change');
     onDatagram?.(datagram, reply(datagram.from));
   });
-  socket.bind(0, UDP_HOST);
-  await within(once(socket, 'listening'), 'a test UDP server to start');
+  socket.bind(0, host);
+  await within(once(socket, 'listening'), `a test UDP server to start on ${host}`);
   return {
     port: socket.address().port,
     /** Every datagram that arrived, in order. */

@@ -14,6 +14,7 @@ import { fail, show } from '../harness/failure.ts';
 import { listenHandoff, startWorker } from '../harness/handoff.ts';
 import { injected, type Injected } from '../harness/injected.ts';
 import { withHint } from '../harness/learner-call.ts';
+import { expectAllBytesThenEnd } from '../harness/expect-bytes.ts';
 import { connect, listen, type Peer } from '../harness/net.ts';
 import { chunkingProxy } from '../harness/proxy.ts';
 import { roundTrip } from '../harness/round-trip.ts';
@@ -54,6 +55,8 @@ const HINT = {
   deny: "When admit() resolves with false or rejects, call socket.destroy(): end() would only send a FIN, and a paused socket never reads the client's answer to it, so the connection would stay open.",
   gateReset: "A client may reset while it waits for its decision: the paused socket reports the reset ('error', ECONNRESET) once it is resumed. Add socket.on('error', ...) as soon as the connection arrives.",
   handoff: "Send an admitted socket to the worker with worker.send('socket', socket): exactly the message 'socket', with the socket as the second argument.",
+  binary: "Echo each chunk as the Buffer it arrived as: decoding it (chunk.toString(), setEncoding) changes every byte that is not valid UTF-8.",
+  endWithClient: "Keep the default allowHalfOpen: false, or end your side on 'end' (pipe does).",
   handoffBytes:
     "The bytes sent before the decision were read in this process and lost in the handover. Create the server with pauseOnConnect: true and never resume the socket (no pipe, no 'data' listener) before worker.send('socket', socket).",
 };
@@ -322,8 +325,13 @@ describe('Task 2: createGateServer()', () => {
     await withHint(client.expectNext('sent while waiting\n', 'the echo of what the client sent before the decision', HINT.resume), () => hintForMissingEcho(side));
     await client.write('sent after admission ✓\n');
     await client.expectNext('sent after admission ✓\n', 'the echo of what the client sent after the decision', HINT.resume);
+    // Every byte, also those that are not valid UTF-8: an echo that decodes to text changes them.
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+    await client.write(bytes);
     client.end();
-    await client.expectEnd('your server to end the connection when the client ended its side', 'Keep the default allowHalfOpen: false, or end your side on \'end\' (pipe does).');
+    await withHint(expectAllBytesThenEnd(client, bytes, 'the echo of the 256 byte values, 0xff down to 0x00', HINT.binary), () =>
+      client.unread.equals(bytes) ? HINT.endWithClient : HINT.binary,
+    );
   });
 
   test('destroys a denied connection without reading or writing anything [2.4]', async () => {
@@ -428,6 +436,22 @@ describe('Task 3 (stretch): createHandoffServer()', () => {
         await client.expectEnd(`the worker to end the connection of client ${i}`, HINT.handoff);
       }),
     );
+  });
+
+  test('treats a rejected admit() as a denial: destroyed here, never sent, and keeps serving [3.1]', async () => {
+    const admit = injected<[Client], boolean>();
+    const { worker, port, probe } = await startHandoff(admit);
+    const refused = await connect(port, 'your server');
+    const side = await probe.serverSideOf(refused);
+    (await admitCallFor(admit, refused)).reject(new Error('the block list is unreachable'));
+    await probe.closed(side, 'your server to destroy the connection whose admit() rejected', HINT.deny);
+    await refused.waitForEnd('the client to see its connection close', HINT.deny);
+    const admitted = await connect(port, 'the worker');
+    (await admitCallFor(admit, admitted)).resolve(true);
+    await admitted.expectNext('WORKER\n', "the worker's greeting to the next, admitted client", HINT.deny);
+    if (refused.unread.length || worker.received.includes(side.port)) {
+      fail({ message: 'a connection whose admit() rejected reached the worker', expected: 'destroyed here, never sent', actual: refused.unread.length ? `the client received ${show(refused.text())}` : 'the worker received it', hint: HINT.deny });
+    }
   });
 
   test('destroys denied connections instead of handing them over [3.1]', async () => {

@@ -13,6 +13,7 @@ import { startProbe } from '../harness/leftovers.ts';
 import { bindLearnerSocket, closedUdpPort, udpServer } from '../harness/udp.ts';
 import { UDP_HOST, UdpPeer } from '../harness/udp-peer.ts';
 import { lossyProxy } from '../harness/udp-proxy.ts';
+import { hasOtherLoopback, OTHER_LOOPBACK } from '../harness/other-loopback.ts';
 import { DEFAULT_MAX_DATAGRAM, MAX_IPV4_DATAGRAM } from '../harness/udp-tracking.ts';
 import { within } from '../harness/wait.ts';
 
@@ -80,8 +81,20 @@ async function startEchoServer(): Promise<number> {
   return bindLearnerSocket(await lesson.call('createEchoServer'), 'createEchoServer()');
 }
 
+/** Sends from a check's client; a send the system refuses (the server's socket is gone) is a failure, not a crash. */
+async function send(client: UdpPeer, data: Buffer | string): Promise<void> {
+  await client.send(data).catch((err: NodeJS.ErrnoException) =>
+    fail({
+      message: `the test client could not send ${show(data.toString())}: ${err.code ?? err.message}`,
+      expected: 'your server to keep its socket open and answer every datagram',
+      actual: err.code === 'ECONNREFUSED' ? "nothing listens on your server's port any more" : `${err.code ?? err.message}`,
+      hint: 'Keep the socket open and answer every datagram: never close() it yourself (the checks close it when they are done).',
+    }),
+  );
+}
+
 async function roundTrip(client: UdpPeer, data: Buffer, what: string, hintFor = echoHint(data)) {
-  await client.send(data);
+  await send(client, data);
   await client.expectNext(data, what, hintFor);
 }
 
@@ -137,7 +150,7 @@ describe('Task 1: createEchoServer()', () => {
   test('answers datagrams that arrive back to back one by one, never merged [1.2]', async () => {
     const client = await echoingClient(await startEchoServer());
     const words = ['first', 'second', 'third'];
-    for (const word of words) await client.send(word);
+    for (const word of words) await send(client, word);
     const replies: string[] = [];
     for (let i = 0; i < words.length; i++) {
       const got = await client.next(`the echo of "${words[i]}" (three datagrams were sent back to back)`, HINT.merged);
@@ -164,6 +177,18 @@ describe('Task 1: createEchoServer()', () => {
     }
   });
 
+  test('replies to the address a datagram came from, also when it is not 127.0.0.1 [1.3]', async () => {
+    // Where 127.0.0.2 exists (Linux: all of 127.0.0.0/8 is loopback): a reply sent to
+    // 'localhost' or '127.0.0.1' instead of rinfo.address never reaches this client.
+    if (!(await hasOtherLoopback())) return;
+    const port = await startEchoServer();
+    const client = await UdpPeer.connectFrom(OTHER_LOOPBACK, port, 'your server');
+    const data = Buffer.from(`from ${OTHER_LOOPBACK}`);
+    await roundTrip(client, data, `the echo of "from ${OTHER_LOOPBACK}", sent to ${OTHER_LOOPBACK}, where it came from`, (got) =>
+      got === undefined ? "Send the reply to rinfo.address as well as rinfo.port: without an address (or with 'localhost' or '127.0.0.1'), it goes to 127.0.0.1, and this client is on 127.0.0.2." : echoHint(data)(got),
+    );
+  });
+
   test('replies from the port the datagram was sent to, not from another socket [1.3]', async () => {
     const port = await startEchoServer();
     // An unconnected client sees replies from anywhere, so it can say where the reply came from.
@@ -185,9 +210,9 @@ const ok = <T>(value: T) => ({ resolved: true as const, value });
 const ko = (error: unknown) => ({ resolved: false as const, error });
 
 /** Calls request() and starts watching what it leaves behind. */
-function startRequest(port: number, message: Buffer, options: RequestOptions) {
+function startRequest(port: number, message: Buffer, options: RequestOptions, host = UDP_HOST) {
   const probe = startProbe();
-  const reply: Promise<Buffer> = lesson.call('request', port, UDP_HOST, message, options).catch((err: unknown) => todoOrRethrow('request', lesson.file, err));
+  const reply: Promise<Buffer> = lesson.call('request', port, host, message, options).catch((err: unknown) => todoOrRethrow('request', lesson.file, err));
   reply.catch(() => {}); // handled wherever it is awaited
   return {
     probe,
@@ -233,7 +258,7 @@ function expectRejection(o: Outcome, code: string, hint: string) {
 }
 
 /** A server that answers every datagram with `reply(data)`. */
-const answering = (reply: (data: Buffer) => Buffer | string) => udpServer((d, send) => void send(reply(d.data)));
+const answering = (reply: (data: Buffer) => Buffer | string, host?: string) => udpServer((d, send) => void send(reply(d.data)), host);
 const quick = { timeoutMs: 1000, tries: 2 };
 
 describe('Task 2: request()', () => {
@@ -244,6 +269,17 @@ describe('Task 2: request()', () => {
     const [first] = await server.waitFor(1, 'your request to arrive', HINT.exactBytes);
     const where = byteDifference(BINARY, first.data);
     if (where) fail({ message: `the datagram that arrived was not the message you were given: ${where}`, expected: showBytes(BINARY), actual: showBytes(first.data), hint: first.data.includes(REPLACEMENT) ? HINT.decoded : HINT.exactBytes });
+  });
+
+  test('sends to the host it is given, not to localhost [2.1]', async () => {
+    // Where 127.0.0.2 exists (Linux): a request that connects to the port alone, or to
+    // 'localhost', goes to 127.0.0.1, where nothing listens on that port.
+    if (!(await hasOtherLoopback())) return;
+    const server = await answering(() => 'ok', OTHER_LOOPBACK);
+    const req = startRequest(server.port, Buffer.from('over there'), quick, OTHER_LOOPBACK);
+    const hint = `Connect to the host you were given: socket.connect(port, host). Without a host, Node sends to localhost (127.0.0.1), and this server is on ${OTHER_LOOPBACK}.`;
+    const o = await req.outcome(`request() to settle after the server on ${OTHER_LOOPBACK} answered "ok"`, hint, 2000);
+    expectReply(o, Buffer.from('ok'), `the reply "ok" from ${OTHER_LOOPBACK}`, { rejected: server.received.length ? HINT.filter : hint });
   });
 
   test('sends an empty message as an empty datagram [2.1]', async () => {
@@ -347,6 +383,24 @@ describe('Task 2: request()', () => {
       const gap = sends[i] - sends[i - 1];
       if (gap < timeoutMs * 0.8) {
         fail({ message: `try ${i + 1} was sent only ${Math.round(gap)} ms after try ${i}, with timeoutMs ${timeoutMs}`, expected: `at least ${timeoutMs} ms between tries`, actual: `${Math.round(gap)} ms`, hint: HINT.spacing });
+      }
+    }
+  });
+
+  test('waits timeoutMs after each try, not longer: no growing back-off [2.3]', async () => {
+    const timeoutMs = 100;
+    const server = await udpServer();
+    const req = startRequest(server.port, Buffer.from('anyone there?'), { timeoutMs, tries: 5 });
+    await server.waitFor(5, 'five tries to arrive at a server that never answers', HINT.retry, { ms: 4000 });
+    await req.outcome('request() to give up', HINT.timedOut, 4000);
+    // Only a generous upper bound: a busy machine makes timers late, by milliseconds, not by
+    // 400 ms. A back-off that doubles the wait (100, 200, 400, 800 ms) still fails on the last gap.
+    const sends = req.probe.sendTimes();
+    for (let i = 1; i < sends.length; i++) {
+      const gap = sends[i] - sends[i - 1];
+      if (gap > timeoutMs + 400) {
+        const gaps = sends.slice(1).map((t, j) => `${Math.round(t - sends[j])} ms`).join(', ');
+        fail({ message: `try ${i + 1} was sent ${Math.round(gap)} ms after try ${i}, with timeoutMs ${timeoutMs}`, expected: `about ${timeoutMs} ms between tries, every time`, actual: `gaps of ${gaps}`, hint: 'Wait the same timeoutMs after every send: the contract asks for no back-off, so do not grow the delay from one try to the next.' });
       }
     }
   });

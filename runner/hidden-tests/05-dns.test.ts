@@ -85,6 +85,9 @@ function expectRejected(o: Outcome<unknown>, code: string, what: string, hint: s
   if (codeOf(o.error) !== code) {
     fail({ message: `${what} rejected, but not with the error code ${code}`, expected: `an Error with code ${code}`, actual: describeOutcome(o), hint });
   }
+  if (!(o.error instanceof Error)) {
+    fail({ message: `${what} rejected with a plain object, not an Error`, expected: `an Error with code ${code}`, actual: `${typeof o.error}: ${asJson(o.error)}`, hint: `Reject with an Error object: Object.assign(new Error('…'), { code: '${code}' }), or the resolver's own error as it is.` });
+  }
 }
 
 /** A value in a canonical form: arrays sorted and keys in order, so that neither order matters. */
@@ -262,6 +265,15 @@ describe('Task 3: pickMailServer()', () => {
     }
   });
 
+  test('picks priority 0, the most preferred there is, even when it comes first [3.1]', async () => {
+    const { resolver } = await setup();
+    const got = expectResolved(await run('pickMailServer', resolver, 'zero.example.test'), 'pickMailServer("zero.example.test")', '"mx1.example.test"', HINT.sortMx);
+    if (got !== 'mx1.example.test') {
+      const hint = got === 'mx2.example.test' ? 'Priority 0 is a number like any other, and the lowest there is: a test such as !best.priority or best.priority || … takes it for "nothing yet".' : HINT.sortMx;
+      fail({ message: 'pickMailServer() did not pick the record with priority 0', expected: '"mx1.example.test" (priority 0; mx2 has 10)', actual: show(String(got)), hint });
+    }
+  });
+
   test('picks one of the records that share the lowest priority [3.2]', async () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('pickMailServer', resolver, 'tied.example.test'), 'pickMailServer("tied.example.test")', '"mx1.example.test" or "mx2.example.test"', HINT.sortMx);
@@ -304,6 +316,23 @@ describe('Task 4: locateService()', () => {
     expectSame(got && { host: got.host, port: got.port }, { host: 'sip-a.example.test', port: 5062 }, 'the service found (priorities 20, 10, 10, 30, 10; of the priority-10 ones, sip-a has the highest weight, 60)', hint);
   });
 
+  test('compares priorities and weights as numbers: 0 is the best, 9 beats 10, weight 40 beats 5 [4.2]', async () => {
+    const { resolver } = await setup();
+    const cases = [
+      { service: '_imap._tcp.example.test', want: { host: 'imap-a.example.test', port: 143 }, about: 'priorities 10, 9, 9; of the priority-9 ones, imap-a has weight 40, imap-b 5' },
+      { service: '_kerberos._udp.example.test', want: { host: 'kdc-a.example.test', port: 88 }, about: 'kdc-a has priority 0, kdc-b 1' },
+    ];
+    const why: Record<string, string> = {
+      'imap-c.example.test': 'imap-c has priority 10, which comes before 9 only when compared as text: compare numbers (a.priority - b.priority).',
+      'imap-b.example.test': 'imap-b has weight 5, which beats 40 only when compared as text: compare numbers (b.weight - a.weight).',
+      'kdc-b.example.test': 'Priority 0 is the lowest, so the best: a test such as !best.priority takes it for "nothing yet".',
+    };
+    for (const c of cases) {
+      const got = expectResolved(await run('locateService', resolver, c.service), `locateService("${c.service}")`, asJson(c.want), HINT.srv);
+      expectSame(got && { host: got.host, port: got.port }, c.want, `the service found (${c.about})`, why[String(got?.host)] ?? HINT.srv);
+    }
+  });
+
   test('picks one of the records that tie on priority and weight, with its own port [4.2]', async () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('locateService', resolver, '_xmpp._tcp.example.test'), 'locateService("_xmpp._tcp.example.test")', 'xmpp1:5222 or xmpp2:5223', HINT.srv);
@@ -333,6 +362,15 @@ describe('Task 5: followCname()', () => {
     }
   });
 
+  test('follows a long chain: 11 names, hop1 to app [5.1]', async () => {
+    const { resolver } = await setup();
+    const want = [...Array.from({ length: 10 }, (_, i) => `hop${i + 1}.example.test`), 'app.example.test'];
+    const got = expectResolved(await run('followCname', resolver, 'hop1.example.test'), 'followCname("hop1.example.test")', 'the chain of 11 names', HINT.cname);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      fail({ message: 'followCname() did not give the whole chain of 11 names, in order', expected: asJson(want), actual: asJson(got), hint: HINT.cname });
+    }
+  });
+
   test('gives [name] for a name that is no alias [5.1]', async () => {
     const { resolver } = await setup();
     const got = expectResolved(await run('followCname', resolver, 'app.example.test'), 'followCname("app.example.test"), a name without a CNAME,', '["app.example.test"]', HINT.enodata);
@@ -349,6 +387,13 @@ describe('Task 5: followCname()', () => {
     const o = await runWith({ hint: HINT.loop }, 'followCname', resolver, 'loop1.example.test');
     expectRejected(o, 'ELOOP', 'followCname("loop1.example.test"), where loop1 -> loop2 -> loop1,', HINT.loop);
     if (zone.log.length > 20) fail({ message: `followCname() asked ${zone.log.length} questions before giving up on a loop of two names`, expected: 'a rejection as soon as a name repeats', actual: `${zone.log.length} questions`, hint: HINT.loop });
+  });
+
+  test('rejects with ELOOP also when the loop does not come back to the first name [5.3]', async () => {
+    const { resolver } = await setup();
+    const hint = 'A loop need not pass through the name you started with: check whether the WHOLE chain already contains the target (chain.includes(target)).';
+    const o = await runWith({ hint }, 'followCname', resolver, 'lead.example.test');
+    expectRejected(o, 'ELOOP', 'followCname("lead.example.test"), where lead -> loop1 -> loop2 -> loop1,', !o.resolved && codeOf(o.error) === 'ELOOP' ? HINT.loop : hint);
   });
 });
 

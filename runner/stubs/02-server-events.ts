@@ -16,7 +16,7 @@ export interface StartOptions {
 export interface EchoServer {
   /** The net.Server itself. */
   readonly server: net.Server;
-  /** Where the server really listens: what `server.address()` reports once it listens. */
+  /** Where the server really listens: what `server.address()` reported once it listened (kept as is after stop()). */
   readonly address: net.AddressInfo;
   /** How many connections were dropped because of `maxConnections` so far (task 1). */
   dropped(): number;
@@ -36,7 +36,8 @@ export interface EchoServer {
  * 1.2 Listen on exactly `options.host` and `options.port` (port 0: the system picks a free port).
  *     Resolve only once the server is listening (`server.listening` is true), with an EchoServer
  *     whose `address` is what `server.address()` reports then: `{ address, family, port }`,
- *     with the real port (never 0), and whose `server` is the net.Server.
+ *     with the real port (never 0), kept as it is (still the same once the server has stopped),
+ *     and whose `server` is the net.Server.
  * 1.3 If the server cannot listen (for example the port is taken: `EADDRINUSE`), reject with the
  *     error the server emitted, the Error object itself with its `code`. Never crash and never
  *     leave the promise pending.
