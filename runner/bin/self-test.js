@@ -11,7 +11,12 @@ import { ROOT } from '../core/course.js';
 import { FAIL, PASS, bold, dim, red } from '../report/style.js';
 
 const require = createRequire(import.meta.url);
-const only = process.argv.slice(2); // optional file filters, e.g. `npm test -- unit`
+// Optional file filters, e.g. `npm test -- unit`; `-t <pattern>` keeps only the cases whose name
+// matches, e.g. `npm test -- invalid-solutions -t 01-tcp`.
+const args = process.argv.slice(2);
+const nameAt = args.indexOf('-t');
+const testNamePattern = nameAt === -1 ? undefined : args[nameAt + 1];
+const only = nameAt === -1 ? args : [...args.slice(0, nameAt), ...args.slice(nameAt + 2)];
 
 /** tsc runs beside the tests: it is the slowest part and needs no vitest. */
 function typecheck() {
@@ -70,6 +75,7 @@ const vitest = await createVitest('test', {
   hookTimeout: 60_000,
   watch: false,
   reporters: [reporter],
+  ...(testNamePattern ? { testNamePattern } : {}),
 }, {}, {});
 await vitest.start(only.length ? only : undefined);
 await vitest.close();

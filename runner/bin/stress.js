@@ -10,6 +10,11 @@ import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { FAIL, PASS, bold, dim } from '../report/style.js';
 
+const TAIL_LINES = 15;
+const TAIL_CHARS = 20_000;
+/** @param {string} s */
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
 const argv = process.argv.slice(2);
 const at = argv.findIndex((a) => a === '--runs' || a.startsWith('--runs='));
 const runs = at < 0 ? 5 : Number(argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1]);
@@ -34,20 +39,27 @@ console.log(`netlings stress: ${runs} runs of the self-test${filters.length ? ` 
 for (let i = 1; i <= runs; i++) {
   const file = path.join(tmp, `run-${i}.json`);
   const t0 = Date.now();
+  // The last lines of the run's output are kept: a run that dies before writing its results
+  // (a crash, a kill, a hang cut short) still says why.
+  let tail = '';
+  const keep = (/** @type {Buffer} */ chunk) => (tail = (tail + chunk).slice(-TAIL_CHARS));
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'runner', 'bin', 'self-test.js'), ...filters], {
       cwd: ROOT,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NETLINGS_SELFTEST_RESULTS: file },
     });
-    child.on('close', resolve);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('close', (status, signal) => resolve(signal ? `${signal}` : status));
   });
   /** @type {{ results: { name: string, state: string, ms: number }[], typecheck: boolean }} */
   let data = { results: [], typecheck: false };
+  let wroteResults = true;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    // The self-test did not get as far as writing its results.
+    wroteResults = false; // the self-test did not get as far as writing its results
   }
   const failedNow = data.results.filter((r) => r.state === 'failed').map((r) => r.name);
   if (!data.typecheck) failedNow.push('typecheck');
@@ -59,6 +71,10 @@ for (let i = 1; i <= runs; i++) {
   if (code === 0) green++;
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   console.log(`${code === 0 ? PASS : FAIL} run ${i}/${runs}: ${data.results.length} checks, ${failedNow.length} failed ${dim(`(${secs} s)`)}${failedNow.length ? `\n${failedNow.map((n) => `    ${n}`).join('\n')}` : ''}`);
+  if (code !== 0) {
+    const lines = stripAnsi(tail).trimEnd().split('\n').slice(-TAIL_LINES);
+    console.log(dim(`    ${wroteResults ? 'its last lines' : `it ended (${code}) without writing results; its last lines`}:\n${lines.map((l) => `      ${l}`).join('\n')}`));
+  }
 }
 stopBusy();
 rmSync(tmp, { recursive: true, force: true });

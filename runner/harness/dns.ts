@@ -6,6 +6,7 @@ import { allowDnsServer } from './dns-sandbox.ts';
 import { startZoneServer, type ZoneServer } from './dns-server.ts';
 import { udpServer } from './udp.ts';
 import { ownSocket } from './udp-tracking.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 const resolvers = new Set<{ cancel(): void }>();
 
@@ -50,3 +51,5 @@ export function cancelResolvers(): void {
   }
   resolvers.clear();
 }
+
+onCheckEnd(AFTER_CHECK.resolvers, cancelResolvers);

@@ -7,14 +7,14 @@
 import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach } from 'vitest';
 import { HOST } from './net.ts';
 import { until, within, type WaitOptions } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 const sockets = new Set<net.Socket>();
 const servers = new Set<net.Server>();
 
-afterEach(async () => {
+onCheckEnd(AFTER_CHECK.framing, async () => {
   for (const socket of sockets) socket.destroy();
   sockets.clear();
   const all = [...servers];
@@ -137,7 +137,7 @@ export class Wire extends EventEmitter {
  * `wire.startReading()`: the kernel's buffers fill up and the learner's writes back up.
  */
 export async function socketPair({ reading = true } = {}): Promise<{ learner: net.Socket; wire: Wire }> {
-  const server = net.createServer({ pauseOnConnect: !reading, allowHalfOpen: true });
+  const server = net.createServer({ pauseOnConnect: !reading, allowHalfOpen: true, noDelay: true }); // see Peer
   servers.add(server);
   server.listen(0, HOST);
   await within(once(server, 'listening'), 'a test server for a socket pair to start listening');

@@ -14,6 +14,7 @@ import { fail, show } from './failure.ts';
 import { HOST } from './net.ts';
 import { openServers } from './tracking.ts';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd, onFileEnd } from './lifecycle.ts';
 
 const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'handoff-worker.js');
 
@@ -125,3 +126,7 @@ export async function closeWorker(): Promise<void> {
   if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
   await worker.exited;
 }
+
+// Before the leak check in tracking.ts, which would wait for these servers.
+onCheckEnd(AFTER_CHECK.handoff, closeHandoffServers);
+onFileEnd(10, closeWorker);

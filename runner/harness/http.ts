@@ -112,7 +112,7 @@ export class RawHttp extends EventEmitter {
    * connection, the check can still send (and decides when to end its own side).
    */
   static async open(port: number, { whenClosed }: { whenClosed?: string } = {}): Promise<RawHttp> {
-    const socket = net.connect({ port, host: HOST, allowHalfOpen: true });
+    const socket = net.connect({ port, host: HOST, allowHalfOpen: true, noDelay: true }); // see Peer: writes leave as written
     const conn = new RawHttp(socket, whenClosed);
     await within(Promise.race([once(socket, 'connect'), once(socket, 'error').then(([e]) => Promise.reject(e))]), 'your server to accept the connection');
     return conn;

@@ -12,6 +12,7 @@ import { exercisesDir } from './exercise.ts';
 import { fail } from './failure.ts';
 import { learnerSendTimes, learnerUdp, udpChanges } from './udp-tracking.ts';
 import { until } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 interface TimerResource {
   _destroyed?: boolean;
@@ -103,3 +104,5 @@ export function stopProbes(): void {
   probing = 0;
   timers.clear();
 }
+
+onCheckEnd(AFTER_CHECK.probes, stopProbes);

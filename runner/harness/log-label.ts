@@ -1,6 +1,8 @@
 // A check that resets a connection on purpose (a crashed client) makes the learner's code log an
 // ECONNRESET that is expected and harmless. When that check fails for another reason, the report
 // shows what the learner's code printed; the label keeps those lines from reading as the cause.
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
+
 const METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 const LABEL = "[after the check's deliberate reset]";
 
@@ -21,3 +23,5 @@ export function labelLogsAfterReset(): void {
 export function stopLabellingLogs(): void {
   restore?.();
 }
+
+onCheckEnd(AFTER_CHECK.logLabels, stopLabellingLogs);

@@ -28,6 +28,10 @@ export class Peer extends EventEmitter {
   ) {
     super();
     openSockets.add(socket);
+    // What the check writes in separate turns leaves as separate segments: without this, Nagle's
+    // algorithm holds a small write until the previous one is acknowledged and merges them, so
+    // "two chunks" could arrive as one and a check for split input would test nothing.
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (this.length + chunk.length > this.store.length) {
         const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + chunk.length, 1024));

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HOST, Peer } from './net.ts';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 export type ChunkMode =
   /** Forward in pieces of `size` bytes, letting the event loop run between pieces so the
@@ -35,8 +36,10 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
   const changes = new EventEmitter();
   let heldBytes = 0;
   let release: (() => void) | undefined;
-  const server = net.createServer({ allowHalfOpen: true }, (inbound) => {
-    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true });
+  // noDelay: each piece leaves at once, as its own segment, instead of waiting (Nagle) for the
+  // previous one to be acknowledged and being merged with the next.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (inbound) => {
+    const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true, noDelay: true });
     pipes.add(inbound).add(outbound);
     for (const s of [inbound, outbound]) {
       s.on('error', () => {
@@ -97,3 +100,5 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
 }
 
 export type { Peer };
+
+onCheckEnd(AFTER_CHECK.proxies, closeProxies);

@@ -70,7 +70,7 @@ export class TlsPeer extends Peer {
 
 /** Opens a TLS connection to the learner's server on 127.0.0.1:port; does not wait. */
 export function tlsConnect(port: number, options: tls.ConnectionOptions, other = 'your server'): TlsPeer {
-  const raw = net.connect(port, HOST);
+  const raw = net.connect({ port, host: HOST, noDelay: true }); // see Peer: writes leave as written
   // `host` is the name checked against the server's certificate unless `servername` is given.
   const socket = tls.connect({ host: HOST, ...options, socket: raw });
   // An error on the TCP socket reaches the TLS socket, whose Peer records it.

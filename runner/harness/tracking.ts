@@ -4,6 +4,7 @@ import type net from 'node:net';
 import { clearTimeout, setTimeout } from './clock.ts';
 import { fail } from './failure.ts';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** How long clean-up lets connections end by themselves before destroying them. */
 const GRACE_MS = 1000;
@@ -114,3 +115,4 @@ export async function closeServer(server: net.Server, what: string): Promise<voi
   });
 }
 
+onCheckEnd(AFTER_CHECK.sockets, closeEverything);

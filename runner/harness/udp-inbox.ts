@@ -4,8 +4,8 @@
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach } from 'vitest';
 import { until, within } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 export type UdpFamily = 'udp4' | 'udp6';
 export const LOOPBACK: Record<UdpFamily, string> = { udp4: '127.0.0.1', udp6: '::1' };
@@ -44,8 +44,7 @@ export async function closeUdpSockets(): Promise<void> {
     await nextTurn();
   }
 }
-// Registered next to the sockets it closes (index.ts only re-exports this module).
-afterEach(closeUdpSockets);
+onCheckEnd(AFTER_CHECK.udpInbox, closeUdpSockets);
 
 /** A bound UDP socket that keeps every datagram it receives, in order. */
 export class Inbox {

@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
 export const ownUdp = new Set<dgram.Socket>();
@@ -105,3 +106,5 @@ export async function closeUdpSockets(): Promise<void> {
   ownUdp.clear();
   await Promise.all(all.map(closeQuietly));
 }
+
+onCheckEnd(AFTER_CHECK.udpSockets, closeUdpSockets);

@@ -7,12 +7,12 @@ import { linkSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach } from 'vitest';
 import { setTimeout } from './clock.ts';
 import { fail, show } from './failure.ts';
 import { Peer } from './peer.ts';
 import { learnerSockets, openServers } from './tracking.ts';
 import { until, within, type WaitOptions } from './wait.ts';
+import { AFTER_CHECK, onCheckEnd, onFileEnd } from './lifecycle.ts';
 
 /** Windows has no socket files: a path there names a pipe (`\\?\pipe\…`). */
 export const IS_WINDOWS = process.platform === 'win32';
@@ -47,7 +47,7 @@ export function abstractName(name = 'ctl'): string {
 
 const children = new Set<ChildProcess>();
 
-afterEach(async () => {
+onCheckEnd(AFTER_CHECK.children, async () => {
   // Wait for each to be gone: the runner counts any process still alive after the checks as
   // one the learner's code left behind.
   const exits = [...children].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit'));
@@ -55,7 +55,7 @@ afterEach(async () => {
   children.clear();
   await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
 });
-afterAll(() => {
+onFileEnd(20, () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
   folder = undefined;
   crashed = undefined;

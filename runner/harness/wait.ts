@@ -2,6 +2,8 @@
 import { clearTimeout, setTimeout } from './clock.ts';
 import { step } from './watchdog.ts';
 import { LessonFailure } from './failure.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AFTER_CHECK, onCheckEnd, onCheckStart } from './lifecycle.ts';
 
 /** How long one step may take. Loopback is fast; this is generous for busy machines. */
 export const STEP_DEADLINE_MS = 3000;
@@ -113,3 +115,15 @@ export function until<T>(
   });
   return within(settled, waitingFor, options).finally(() => unsubscribe());
 }
+
+// Nothing from an earlier check may be blamed on this one; and a crash that happened while the
+// check was not waiting for anything is reported once everything is closed (it would otherwise be
+// lost or blamed on the next check).
+onCheckStart(() => {
+  takePendingCrash();
+});
+onCheckEnd(AFTER_CHECK.crash, async () => {
+  await nextTurn(); // unhandled rejections are reported after the microtask queue drains
+  const crash = takePendingCrash();
+  if (crash) throw crash;
+});

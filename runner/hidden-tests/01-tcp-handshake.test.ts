@@ -8,25 +8,21 @@ import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, test } from 'vitest';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail, LessonFailure, show } from '../harness/failure.ts';
 import {
-  HOST,
-  LessonFailure,
-  chunkingProxy,
   closedPort,
   connect,
-  expectEqual,
-  fail,
+  HOST,
   learnerConnectionsClosed,
   learnerSocketErrors,
   listen,
-  serve,
-  show,
-  todoOrRethrow,
-  until,
-  useExercise,
-  within,
   type Peer,
-} from '../harness/index.ts';
+  serve,
+} from '../harness/net.ts';
+import { chunkingProxy } from '../harness/proxy.ts';
+import { until, within } from '../harness/wait.ts';
+import { watchSettle } from '../harness/learner-call.ts';
 
 interface Lesson01 {
   createShoutServer(): net.Server;
@@ -54,6 +50,8 @@ const HINT = {
   afterQuitSameChunk: 'After QUIT, stop at once: leave the loop over the lines of this chunk and answer nothing more on that connection.',
   afterQuitLater: "Remember that this client said QUIT (a flag inside the connection callback, or socket.writableEnded) and ignore every later 'data' event.",
   unfinished: "Text after the client's last \"\\n\" is not a line: when the client ends, drop it. (node:readline answers it as a last line.)",
+  endWhileQueued:
+    "When the client ends its side, end yours every time, also while replies are still queued: socket.end() sends them first, then the FIN. (Node's default allowHalfOpen: false does exactly this.)",
   endOnEnd: "Keep the default allowHalfOpen: false, so Node ends your side when the client ends, or call socket.end() on 'end'.",
   perConnection:
     'Each connection needs its own unfinished-line buffer: declare it inside the connection callback, not at the top of the file where all clients share it.',
@@ -246,6 +244,19 @@ describe('Task 1: createShoutServer()', () => {
     await client.expectEnd('your server to end the connection after "BYE\\n"', HINT.graceful);
   });
 
+  test('delivers every queued reply before ending when the client ends its side: 4 MB of them [1.7, 1.9]', async () => {
+    const client = await greeted(await startShoutServer());
+    // The client's FIN arrives right behind the line, while most of the 4 MB reply is still
+    // queued in Node: a server that ends (or tears down) only when nothing is queued loses it.
+    const line = big(4);
+    await client.write(`${line}\n`);
+    client.end();
+    const expected = `${line.toUpperCase()}\n`;
+    const hint = (got: string) => (expected.startsWith(got) && got.length && !got.endsWith('\n') ? HINT.graceful : hintFor(expected, HINT.lines)(got));
+    await client.expectNext(expected, 'the reply to a 4 MB line sent just before the client ended its side', hint, { ms: 10_000 });
+    await client.expectEnd('your server to end the connection once the queued reply was sent', HINT.endWhileQueued);
+  });
+
   test('ignores the lines after QUIT in the same chunk [1.8]', async () => {
     const client = await greeted(await startShoutServer());
     await client.write('one\nQUIT\nthis comes after QUIT\nQUIT\n');
@@ -327,9 +338,22 @@ function startTalk(port: number, lines: string[], host = HOST) {
     (err: unknown) => Promise.reject(rejectedEarly(err)),
   );
   failed.catch(() => {}); // only raced against waits
+  const settled = watchSettle(reply);
   return {
     reply,
     guard: <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, failed]),
+    /**
+     * Fails if talk() settles within a few turns of the event loop, while the connection is
+     * still open: data the check wrote is read by then (loopback, one process).
+     */
+    stillPending: async (when: string): Promise<void> => {
+      for (let turn = 0; turn < 10 && settled.now.state === 'pending'; turn++) await nextTurn();
+      const now = settled.now;
+      if (now.state === 'resolved') {
+        fail({ message: `talk() resolved ${when}`, expected: 'talk() still waiting for the end of the connection', actual: `resolved with ${show(now.value)}`, hint: HINT.wholeReply });
+      }
+      if (now.state === 'rejected') throw rejectedEarly(now.error);
+    },
     result: async (hint = HINT.wholeReply): Promise<string> => {
       const value: unknown = await within(reply, 'talk() to resolve after the server ended the connection', { hint }).catch((err: unknown) => {
         throw rejectedEarly(err, 'the server ended the connection normally');
@@ -445,11 +469,13 @@ describe('Task 2: talk()', () => {
     const conn = await talk.guard(srv.nextConnection());
     await clientDone(talk, conn);
     // In separate turns, so the replies after the client's FIN arrive as separate chunks; a line
-    // server may say anything before it ends, even BYE.
-    for (const part of ['HI\n', 'BYE\n', 'THERE\n']) {
+    // server may say anything before it ends, even BYE, and the end decides, not the text.
+    for (const part of ['HI\n', 'BYE\n']) {
       await conn.write(part);
       await nextTurn();
     }
+    await talk.stillPending('when the server had sent "BYE\\n" but not ended the connection');
+    await conn.write('THERE\n');
     conn.end();
     expectEqual(await talk.result(), 'HELLO\nHI\nBYE\nTHERE\n', 'the text talk() resolved with', HINT.wholeReply);
   });

@@ -5,26 +5,16 @@
 // try: startEchoServer({ port: PORT, host: '127.0.0.1' })
 import type net from 'node:net';
 import { describe, test } from 'vitest';
-import {
-  HOST,
-  adoptServer,
-  attemptConnect,
-  callMethod,
-  closedPort,
-  connect,
-  expectAllBytesThenEnd,
-  fail,
-  hasIpv6Loopback,
-  probeServer,
-  roundTrip,
-  serve,
-  show,
-  todoOrRethrow,
-  useExercise,
-  watchSettle,
-  within,
-  type Peer,
-} from '../harness/index.ts';
+import { attemptConnect } from '../harness/connect-attempt.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectAllBytesThenEnd } from '../harness/expect-bytes.ts';
+import { fail, show } from '../harness/failure.ts';
+import { hasIpv6Loopback } from '../harness/ipv6.ts';
+import { callMethod, watchSettle } from '../harness/learner-call.ts';
+import { closedPort, connect, HOST, type Peer, serve } from '../harness/net.ts';
+import { roundTrip } from '../harness/round-trip.ts';
+import { adoptServer, probeServer } from '../harness/server-probe.ts';
+import { within } from '../harness/wait.ts';
 
 interface StartOptions {
   port: number;

@@ -8,24 +8,16 @@
 import type { ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { describe, test } from 'vitest';
-import {
-  chunkingProxy,
-  connect,
-  connectBulk,
-  fail,
-  injected,
-  listen,
-  listenHandoff,
-  probeServer,
-  roundTrip,
-  show,
-  startWorker,
-  type Injected,
-  type Peer,
-  type ServerSide,
-  useExercise,
-  withHint,
-} from '../harness/index.ts';
+import { connectBulk } from '../harness/bulk-client.ts';
+import { useExercise } from '../harness/exercise.ts';
+import { fail, show } from '../harness/failure.ts';
+import { listenHandoff, startWorker } from '../harness/handoff.ts';
+import { injected, type Injected } from '../harness/injected.ts';
+import { withHint } from '../harness/learner-call.ts';
+import { connect, listen, type Peer } from '../harness/net.ts';
+import { chunkingProxy } from '../harness/proxy.ts';
+import { roundTrip } from '../harness/round-trip.ts';
+import { probeServer, type ServerSide } from '../harness/server-probe.ts';
 
 interface Client {
   address: string;

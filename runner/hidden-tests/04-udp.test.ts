@@ -6,24 +6,15 @@
 // checked with generous bounds, never exact durations.
 import type dgram from 'node:dgram';
 import { describe, test } from 'vitest';
-import {
-  DEFAULT_MAX_DATAGRAM,
-  MAX_IPV4_DATAGRAM,
-  UDP_HOST,
-  UdpPeer,
-  bindLearnerSocket,
-  byteDifference,
-  closedUdpPort,
-  fail,
-  lossyProxy,
-  show,
-  showBytes,
-  startProbe,
-  todoOrRethrow,
-  udpServer,
-  useExercise,
-  within,
-} from '../harness/index.ts';
+import { byteDifference, showBytes } from '../harness/bytes.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { fail, show } from '../harness/failure.ts';
+import { startProbe } from '../harness/leftovers.ts';
+import { bindLearnerSocket, closedUdpPort, udpServer } from '../harness/udp.ts';
+import { UDP_HOST, UdpPeer } from '../harness/udp-peer.ts';
+import { lossyProxy } from '../harness/udp-proxy.ts';
+import { DEFAULT_MAX_DATAGRAM, MAX_IPV4_DATAGRAM } from '../harness/udp-tracking.ts';
+import { within } from '../harness/wait.ts';
 
 interface RequestOptions {
   timeoutMs: number;

@@ -7,21 +7,13 @@
 import dns from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import { describe, test } from 'vitest';
-import {
-  ZONE,
-  cancelAfterCheck,
-  expectHermetic,
-  fail,
-  resolverFor,
-  show,
-  silentDnsServer,
-  todoOrRethrow,
-  useDnsSandbox,
-  useExercise,
-  within,
-  zoneServer,
-  type ZoneServer,
-} from '../harness/index.ts';
+import { cancelAfterCheck, resolverFor, silentDnsServer, zoneServer } from '../harness/dns.ts';
+import { expectHermetic, useDnsSandbox } from '../harness/dns-sandbox.ts';
+import { type ZoneServer } from '../harness/dns-server.ts';
+import { ZONE } from '../harness/dns-zone.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { fail, show } from '../harness/failure.ts';
+import { within } from '../harness/wait.ts';
 
 interface NameReport {
   a: { address: string; ttl: number }[];

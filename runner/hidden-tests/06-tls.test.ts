@@ -8,23 +8,13 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import tls from 'node:tls';
 import { beforeEach, describe, test } from 'vitest';
-import {
-  closedPort,
-  expectEqual,
-  fail,
-  listen,
-  show,
-  signatureAlgorithm,
-  tlsConnect,
-  tlsServe,
-  todoOrRethrow,
-  useExercise,
-  usePki,
-  within,
-  type Credentials,
-  type TlsPeer,
-  type Variant,
-} from '../harness/index.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail, show } from '../harness/failure.ts';
+import { closedPort, listen } from '../harness/net.ts';
+import { type Credentials, usePki, type Variant } from '../harness/pki.ts';
+import { tlsConnect, type TlsPeer, tlsServe } from '../harness/tls.ts';
+import { within } from '../harness/wait.ts';
+import { signatureAlgorithm } from '../harness/x509.ts';
 
 interface Pki {
   ca: Credentials;

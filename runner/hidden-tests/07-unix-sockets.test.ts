@@ -6,28 +6,24 @@ import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSyn
 import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'vitest';
+import { serveInChild } from '../harness/child.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail, show } from '../harness/failure.ts';
+import { type Peer } from '../harness/net.ts';
 import {
-  HAS_ABSTRACT_NAMES,
-  IS_WINDOWS,
-  MAX_SOCKET_PATH_BYTES,
   abstractName,
   connectPath,
-  expectEqual,
-  fail,
+  HAS_ABSTRACT_NAMES,
+  IS_WINDOWS,
   listenOnPath,
-  serveInChild,
+  MAX_SOCKET_PATH_BYTES,
   servePath,
-  show,
   socketFolder,
   socketPath,
   staleSocketAt,
-  todoOrRethrow,
   trackLearnerServer,
-  until,
-  useExercise,
-  within,
-  type Peer,
-} from '../harness/index.ts';
+} from '../harness/unix.ts';
+import { until, within } from '../harness/wait.ts';
 
 interface Lesson07 {
   createControlServer(): net.Server;

@@ -6,19 +6,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type net from 'node:net';
 import { describe, test } from 'vitest';
-import {
-  fail,
-  frame,
-  pattern,
-  show,
-  socketPair,
-  todoOrRethrow,
-  untilRead,
-  useExercise,
-  watchWrites,
-  within,
-  type Wire,
-} from '../harness/index.ts';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { fail, show } from '../harness/failure.ts';
+import { frame, pattern, socketPair, untilRead, watchWrites, type Wire } from '../harness/framing.ts';
+import { within } from '../harness/wait.ts';
 
 interface Lesson08 {
   writeFrames(socket: net.Socket, payloads: Buffer[]): Promise<void>;

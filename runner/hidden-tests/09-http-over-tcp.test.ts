@@ -4,20 +4,11 @@
 // try: createHttpServer(demoHandler) on PORT (runner/try/09-http-over-tcp.ts)
 import type net from 'node:net';
 import { describe, test } from 'vitest';
-import {
-  RawHttp,
-  curlInstalled,
-  expectEqual,
-  fail,
-  fetchFrom,
-  keepAliveAgent,
-  listen,
-  nodeRequest,
-  runCurl,
-  show,
-  useExercise,
-  type RawResponse,
-} from '../harness/index.ts';
+import { useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail, show } from '../harness/failure.ts';
+import { RawHttp, type RawResponse } from '../harness/http.ts';
+import { curlInstalled, fetchFrom, keepAliveAgent, nodeRequest, runCurl } from '../harness/http-clients.ts';
+import { listen } from '../harness/net.ts';
 
 interface HttpRequest {
   method: string;

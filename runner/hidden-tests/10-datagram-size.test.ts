@@ -5,21 +5,18 @@
 // try: receivePieces() on a udp4 socket on PORT, replying with its progress (runner/try/10-datagram-size.ts)
 import type dgram from 'node:dgram';
 import { describe, test } from 'vitest';
+import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
+import { expectEqual, fail } from '../harness/failure.ts';
+import { reverse, udpChaosProxy } from '../harness/udp-chaos.ts';
 import {
+  type Inbox,
   LOOPBACK,
-  expectEqual,
-  fail,
-  reverse,
-  todoOrRethrow,
-  udpChaosProxy,
+  type UdpFamily,
   udpHandles,
   udpInbox,
   untilUdpHandles,
-  useExercise,
-  within,
-  type Inbox,
-  type UdpFamily,
-} from '../harness/index.ts';
+} from '../harness/udp-inbox.ts';
+import { within } from '../harness/wait.ts';
 
 interface PieceReceiver {
   done: Promise<Buffer>;
