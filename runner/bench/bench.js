@@ -5,7 +5,7 @@
 // whole course on solutions/; medians, CPU time and the peak memory of each command's process
 // tree. Then batch grading of 30 submissions (--students=N), once: its wall time, and its CPU
 // time, which says what the wall time would be on idle cores. `--quick` leaves out learnyounode
-// and grading; `--grade` runs only grading (`--lessons=01,02` narrows it); `--runs=N`.
+// and grading; `--grade` runs only grading (`--lessons=01,02` and `--jobs=N` are passed on); `--runs=N`.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -137,12 +137,13 @@ const quick = process.argv.includes('--quick');
 const gradeOnly = process.argv.includes('--grade');
 const students = Number(process.argv.find((a) => a.startsWith('--students='))?.slice(11) ?? 30);
 const lessons = process.argv.find((a) => a.startsWith('--lessons='))?.slice(10);
+const jobs = process.argv.find((a) => a.startsWith('--jobs='))?.slice(7);
 const lyn = quick || gradeOnly ? undefined : learnyounode();
 const subs = quick ? undefined : submissions(students);
 const gradeOut = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-grades-'));
 const gradeCase = subs && {
-  name: `grade ${students} submissions of ${lessons ? `lessons ${lessons}` : 'the whole course'} (half solutions, half stubs)`,
-  argv: [node, cli, 'grade', subs, '--output', gradeOut, ...(lessons ? ['--lessons', lessons] : [])],
+  name: `grade ${students} submissions of ${lessons ? `lessons ${lessons}` : 'the whole course'} (half solutions, half stubs)${jobs ? `, --jobs ${jobs}` : ''}`,
+  argv: [node, cli, 'grade', subs, '--output', gradeOut, ...(lessons ? ['--lessons', lessons] : []), ...(jobs ? ['--jobs', jobs] : [])],
   runs: 1,
 };
 

@@ -7,6 +7,10 @@
  * @property {string} why        why (not), e.g. "bubblewrap (bwrap) is not installed"
  */
 
+/** True with or without the sandbox: the checks run in the same process as the student's code. */
+const SELF =
+  "Its own grade: its code runs in the same process as its checks, so a determined cheater can fake its own passes from inside. Read the code of surprising full marks.";
+
 /** @param {Isolation} isolation @returns {{ title: string, isolated: string[], notIsolated: string[] }} */
 export function isolationFacts({ sandbox, why }) {
   if (sandbox) {
@@ -18,6 +22,7 @@ export function isolationFacts({ sandbox, why }) {
         'Every process it starts ends with its run (a PID namespace of its own); time and memory are limited per lesson.',
       ],
       notIsolated: [
+        SELF,
         'It can read what your account can read (the sandbox is read-only, not invisible), and what it prints or throws can appear in the failure messages of grades.html: review the report before you share it.',
       ],
     };
@@ -29,6 +34,7 @@ export function isolationFacts({ sandbox, why }) {
       'Processes it leaves behind are stopped where netlings can find them (marked by the run); time and memory are limited per lesson.',
     ],
     notIsolated: [
+      SELF,
       'Nothing stops its code from doing what your account can do: read, change or delete your files (this checkout, the other submissions, the grades), reach the network, or start a process that escapes the marking and outlives grading.',
       'So a hostile submission can change another student\'s grade or this checkout undetected. Grade untrusted code only with the sandbox (Linux with bubblewrap: apt-get install bubblewrap), or inside a throwaway virtual machine or container.',
     ],
