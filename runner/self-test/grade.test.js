@@ -92,7 +92,7 @@ test.runIf(SANDBOX)('a class with a hostile submission: exact grades, nothing ch
     const html = readFileSync(path.join(out, 'grades.html'), 'utf8');
     expect([...html.matchAll(/<tr data-student="([^"]*)"/g)].map((m) => m[1])).toEqual(['1-hostile', ...Object.keys(HONEST)]);
     expect(html).toMatch(/runs under bubblewrap/);
-    // Bounded: 7 submissions × 2 lessons, two at a time, with an infinite loop among them (~60 s
+    // Bounded: 7 submissions × 2 lessons, two at a time, with an infinite loop among them (47 s
     // on a busy 2-core machine; the bound leaves room for npm run stress).
     expect(ms, said).toBeLessThan(150_000);
   } finally {
