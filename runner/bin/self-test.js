@@ -71,6 +71,8 @@ const vitest = await createVitest('test', {
   // forks: these tests start runner processes and signal them, which worker threads cannot.
   pool: 'forks',
   maxWorkers: 2,
+  // Cases marked concurrent (the wrong-solution fixtures) run three at a time within their file.
+  maxConcurrency: 3,
   testTimeout: 120_000,
   hookTimeout: 60_000,
   watch: false,

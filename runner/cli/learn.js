@@ -18,7 +18,7 @@ export async function learn(course, { positionals, flags }) {
   const done = doneLessons(ws);
   const start = positionals.length ? selectLessons(course, positionals)[0] : firstUnfinished(course, done);
   if (!interactive()) {
-    const lines = [bold('netlings: Node.js networking, one lesson at a time'), '', ...lessonTable(course, done, start), '', ...nextSteps(start, start ? exerciseFile(ws, start).shown : '')];
+    const lines = [bold('netlings: Node.js networking, one lesson at a time'), '', ...lessonTable(course, done, start), '', ...nextSteps(start, start ? exerciseFile(ws, start).shown : '', { passed: Boolean(start && done[start.id]) })];
     console.log(lines.join('\n'));
     return 0;
   }

@@ -66,13 +66,16 @@ export async function verify(course, { positionals, flags }) {
       break;
     }
   }
-  const warnings = learnerFiles && !distrust ? recordResults(outcomes).warnings : [];
+  const recorded = learnerFiles && !distrust ? recordResults(outcomes) : undefined;
+  const warnings = recorded?.warnings ?? [];
   const where = learnerFiles ? '' : ` in ${exercisesDir}`;
   if (distrust) {
     out.push('', distrust.text);
   } else if (all) {
     const done = lessons.filter((l) => outcomes[l.id]).length;
-    out.push('', `${done === lessons.length ? PASS : FAIL} ${bold(`${done}/${lessons.length} lessons done`)}${where}`);
+    // The run stops at the first lesson that fails: those after it were not checked this time.
+    const unchecked = failedLesson ? lessons.length - done - 1 : 0;
+    out.push('', `${done === lessons.length ? PASS : FAIL} ${bold(`${done}/${lessons.length} lessons pass in order`)}${where}${unchecked ? dim(`; the ${unchecked} after ${failedLesson?.id} were not checked (npm run list shows what you passed)`) : ''}`);
   } else {
     out.push('');
   }
@@ -91,8 +94,10 @@ export async function verify(course, { positionals, flags }) {
       out.push(`${PASS} ${bold(lesson.id)}: all ${total} checks pass${where}.`);
     }
     const next = course.lessons.find((l) => l.index === lessons[lessons.length - 1].index + 1);
+    const todo = recorded ? course.lessons.filter((l) => !recorded.progress.done[l.id]) : [];
     if (next && learnerFiles) out.push(`Next lesson: ${bold(next.id)} · ${next.title} (npm run learn)`);
-    else if (learnerFiles) out.push('That was the last lesson. Well done!');
+    else if (learnerFiles && todo.length) out.push(`That was the last lesson. Still to do: ${todo.map((l) => l.id).join(', ')} (npm run learn opens the first).`);
+    else if (learnerFiles) out.push('That was the last lesson, and every lesson passes. Well done!');
   } else if (learnerFiles) {
     out.push('Every lesson passes. Well done!');
   }

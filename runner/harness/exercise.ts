@@ -59,6 +59,30 @@ const isTodo = (err: unknown) => safely(() => err instanceof Error && /^TODO\b/.
 /** The error itself as the failure's cause, when it is a readable Error (vitest serialises it). */
 const causeOf = (err: unknown) => (safely(() => err instanceof Error && typeof err.stack === 'string', false) ? { cause: err } : undefined);
 
+const SLIP = /is not a function|is not a constructor|is not iterable|is not defined|Cannot (read|set) properties of (undefined|null)/;
+
+/**
+ * A rejection that is a slip in the code itself (a misspelt method, a call on undefined), which
+ * no contract asks for, as a failure that names the learner's line. Anything else: undefined, and
+ * the check judges the rejection (it may be the right answer).
+ */
+export function codingSlip(name: string, err: unknown): LessonFailure | undefined {
+  const slip = safely(
+    () => err instanceof Error && !(err as NodeJS.ErrnoException).code && (err.name === 'ReferenceError' || (err.name === 'TypeError' && SLIP.test(String(err.message)))),
+    false,
+  );
+  if (!slip) return undefined;
+  return new LessonFailure(
+    {
+      kind: 'threw',
+      message: `${name} failed with ${describeError(err)}`,
+      location: learnerLocation(err),
+      hint: 'That is a slip in the code itself (a misspelt name, or a value that is undefined there), not in the networking: look at the line above. npm run typecheck names such slips before you run the checks.',
+    },
+    causeOf(err),
+  );
+}
+
 /** Hints for errors that escape learner callbacks, by error code. */
 const CRASH_HINTS: Record<string, string> = {
   ECONNRESET:
@@ -197,7 +221,13 @@ export function useExercise<T>(lessonId: string): Exercise<T> {
       step(`calling ${name}()`);
       try {
         const result = f(...args);
-        if (result instanceof Promise) result.catch(() => {}); // the caller awaits it; avoid a duplicate unhandled report
+        if (result instanceof Promise) {
+          const checked = result.catch((err: unknown) => {
+            throw codingSlip(`${name}()`, err) ?? err;
+          });
+          checked.catch(() => {}); // the caller awaits it; avoid a duplicate unhandled report
+          return checked as never;
+        }
         return result as never;
       } catch (err) {
         if (isTodo(err)) {

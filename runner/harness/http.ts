@@ -130,7 +130,7 @@ export class RawHttp extends EventEmitter {
 
   /** What arrived and how the connection stands, for messages. */
   state(): string {
-    const got = this.unread.length ? `received ${show(this.unread.toString('latin1'))}` : 'received nothing more';
+    const got = this.unread.length ? show(this.unread.toString('latin1')) : 'nothing more arrived';
     const end = this.error ? `, then the connection failed (${this.error.code ?? this.error.message})` : this.ended ? ', then your server ended the connection' : '';
     return got + end;
   }

@@ -2,7 +2,7 @@
 // injected callback's result) and watching their promises settle, with the same clear failures
 // as `Exercise.call`: a leftover TODO is "not written yet", a throw names the learner's line.
 import { LessonFailure, fail } from './failure.ts';
-import { learnerLocation } from './exercise.ts';
+import { codingSlip, learnerLocation } from './exercise.ts';
 import { step } from './watchdog.ts';
 
 const isTodo = (err: unknown) => err instanceof Error && /^TODO\b/.test(err.message);
@@ -29,7 +29,7 @@ export function callLearner<T>(name: string, fn: () => T | Promise<T>): Promise<
     );
   }
   const promise = Promise.resolve(result).catch((err: unknown) => {
-    throw isTodo(err) ? todoFailure(name) : err;
+    throw isTodo(err) ? todoFailure(name) : (codingSlip(name, err) ?? err);
   });
   promise.catch(() => {}); // the check awaits it; never an unhandled rejection
   return promise;

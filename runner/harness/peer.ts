@@ -77,7 +77,7 @@ export class Peer extends EventEmitter {
   }
 
   private state(): string {
-    const got = this.unread.length ? `received ${show(this.unread.toString('utf8'))}` : 'received nothing more';
+    const got = this.unread.length ? show(this.unread.toString('utf8')) : 'nothing more arrived';
     const end = this.error ? `, then the connection failed (${this.error.code ?? this.error.message})` : this.ended ? `, then ${this.other} ended the connection` : '';
     return got + end;
   }

@@ -31,10 +31,18 @@ export function lessonTable(course, done, current) {
  * What to do next, as commands.
  * @param {Lesson | undefined} lesson  the lesson to work on; undefined when all pass
  * @param {string} exercise             its file, as shown
+ * @param {{ passed?: boolean }} [state] passed: the learner opened a lesson they already passed
  */
-export function nextSteps(lesson, exercise) {
+export function nextSteps(lesson, exercise, { passed = false } = {}) {
   if (!lesson) return [`${PASS} Every lesson passes. Well done! ${dim('npm run solution <lesson> shows any reference solution.')}`];
   const n = shortId(lesson);
+  if (passed) {
+    return [
+      `${PASS} ${bold(lesson.id)} · ${lesson.title}: you passed it.`,
+      `  Re-read ${lesson.explainer}, compare with the reference (${bold(`npm run solution ${n}`)}),`,
+      `  or change ${exercise} and check it again: ${bold(`npm run verify ${n}`)}`,
+    ];
+  }
   return [
     `Now: ${bold(lesson.id)} · ${lesson.title}`,
     `  1. Read ${lesson.explainer}`,

@@ -20,8 +20,10 @@ test('every folder of wrong solutions belongs to a lesson', () => {
 for (const lesson of course.lessons) {
   const dir = path.join(root, lesson.id);
   if (!existsSync(dir)) continue;
-  describe(lesson.id, () => {
-    test.each(fixtures(dir, lesson.id).map((f) => [f.name, f]))('%s is rejected by the right checks', async (_name, fixture) => {
+  // Concurrently (up to maxConcurrency, see bin/self-test.js): a wrong solution spends most of
+  // its run waiting out a check's deadline, not using the CPU.
+  describe.concurrent(lesson.id, () => {
+    test.for(fixtures(dir, lesson.id))('$name is rejected by the right checks', async (fixture, { expect }) => {
       expect(fixture.expectFail.length, `${fixture.file} needs at least one "// expect-fail: <check name>" line`).toBeGreaterThan(0);
       const run = await runChecks({ lessons: [lesson], exercisesDir: fixture.dir });
       const [result] = run.lessons;
