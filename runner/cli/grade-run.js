@@ -68,10 +68,12 @@ export function copySubmission(submission, ids, dest) {
 /**
  * Runs `verify <lessons> --reporter json` of the project in `projectDir` on `exercisesDir`, in
  * its own process group, killed with everything in it after `budgetMs` or when it ends.
- * @param {{ projectDir: string, exercisesDir: string, lessonIds: string[], budgetMs: number, sandbox: boolean }} o
+ * @param {{ projectDir: string, exercisesDir: string, lessonIds: string[], budgetMs: number, sandbox: boolean, hide: string }} o
+ *   hide: the folder of all submissions, which the sandbox makes unreadable (its own lesson
+ *   files are a copy elsewhere): else a submission could import a classmate's and pass
  * @returns {Promise<{ report?: any, problem?: string }>}
  */
-export function gradeOne({ projectDir, exercisesDir, lessonIds, budgetMs, sandbox }) {
+export function gradeOne({ projectDir, exercisesDir, lessonIds, budgetMs, sandbox, hide }) {
   return new Promise((resolve) => {
     const cli = path.join(projectDir, 'runner', 'bin', 'netlings.js');
     /** @type {Record<string, string | undefined>} */
@@ -79,7 +81,7 @@ export function gradeOne({ projectDir, exercisesDir, lessonIds, budgetMs, sandbo
     // With the sandbox, every run shares this checkout (read-only to learner code) and its warm
     // module cache, and may not run without the sandbox. Without it, every copy is new: warming
     // a module cache for one would cost more than it saves.
-    if (sandbox) env.NETLINGS_GUARD = 'sandbox';
+    if (sandbox) Object.assign(env, { NETLINGS_GUARD: 'sandbox', NETLINGS_SANDBOX_HIDE: hide });
     else env.NETLINGS_MODULE_CACHE = 'off';
     const child = spawn(process.execPath, [cli, 'verify', ...lessonIds, '--reporter', 'json', '--exercises', exercisesDir], {
       cwd: projectDir,

@@ -95,7 +95,7 @@ export async function grade(course, { positionals, flags }) {
           const r =
             p.copied === 0
               ? { problem: 'no lesson files found (expected <id>.ts files, or an exercises/ folder)' }
-              : await gradeOne({ projectDir, exercisesDir: path.join(p.dir, 'submission'), lessonIds: ids, budgetMs, sandbox: isolation.sandbox });
+              : await gradeOne({ projectDir, exercisesDir: path.join(p.dir, 'submission'), lessonIds: ids, budgetMs, sandbox: isolation.sandbox, hide: root });
           results[i] = { student: p.student, ...r };
           progress(++done, plan.length, p.student);
         }

@@ -18,12 +18,13 @@ export function isolationFacts({ sandbox, why }) {
       title: 'Sandbox: each submission runs under bubblewrap.',
       isolated: [
         'It cannot write any file outside a private /tmp: not this checkout, not the other submissions, not the grades.',
+        'It cannot read the other submissions (the folder of submissions is hidden from it), so it cannot pass with a classmate\'s code.',
         'It can reach nothing beyond its own loopback (a network namespace of its own: not even services on this machine).',
         'Every process it starts ends with its run (a PID namespace of its own); time and memory are limited per lesson.',
       ],
       notIsolated: [
         SELF,
-        'It can read what your account can read (the sandbox is read-only, not invisible), and what it prints or throws can appear in the failure messages of grades.html: review the report before you share it.',
+        'It can read the rest of what your account can read (the sandbox is read-only, not invisible), and what it prints or throws can appear in the failure messages of grades.html: review the report before you share it.',
       ],
     };
   }

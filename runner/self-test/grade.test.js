@@ -1,12 +1,13 @@
 // `npm run grade` on a class of fixture submissions, through the real CLI, from a throwaway copy
 // of the project (the teacher's checkout): all correct, all stubs, mixed, an infinite loop, a
 // syntax error, no lesson files at all, and a hostile one (fixtures/submissions/hostile) that
-// attacks the checkout, the other students and the grades. The grades must be exactly the
+// attacks the checkout, the other students and the grades, and passes lesson 10 with a
+// classmate's code read from the folder of submissions. The grades must be exactly the
 // expected CSV, the checkout and every submission byte-identical afterwards, no process of the
 // run left alive, all within a bound. Two lessons prove it as well as ten, faster (--lessons).
 // Submissions are built here from solutions/ and exercises/ (no copies in the repository).
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,7 +59,8 @@ async function grade(project, subs, out, env) {
 
 test.runIf(SANDBOX)('a class with a hostile submission: exact grades, nothing changed, nothing left running', async () => {
   const project = copyProject();
-  const work = mkdtempSync(path.join(tmpdir(), 'netlings-grade-test-'));
+  // Not under /tmp, which the sandbox replaces anyway: the submissions must be hidden by grade itself.
+  const work = mkdtempSync(path.join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'netlings-grade-test-'));
   const subs = path.join(work, 'submissions');
   const out = path.join(work, 'grades');
   // A service of the grading machine on its loopback, which no submission may reach.
@@ -72,8 +74,10 @@ test.runIf(SANDBOX)('a class with a hostile submission: exact grades, nothing ch
     const targets = { teacher: project, submissions: subs, grades: out, port: /** @type {net.AddressInfo} */ (service.address()).port };
     const hostile = fixture('hostile').replace(/^const TARGETS = .*$/m, `const TARGETS = ${JSON.stringify(targets)};`);
     expect(hostile).toContain(JSON.stringify(targets));
+    // Its lesson 10 is a classmate's, imported from the folder of submissions at grading time.
+    const classmate = path.join(subs, '2-all-correct', 'exercises', '10-datagram-size.ts');
     writeClass(subs, {
-      '1-hostile': { files: { '02-server-events': `${solution('02-server-events')}\n${hostile}`, '10-datagram-size': solution('10-datagram-size') } },
+      '1-hostile': { files: { '02-server-events': `${solution('02-server-events')}\n${hostile}`, '10-datagram-size': `export * from ${JSON.stringify(classmate)};\n` } },
       ...HONEST,
     });
     const checkout = projectFiles(project);
@@ -83,7 +87,7 @@ test.runIf(SANDBOX)('a class with a hostile submission: exact grades, nothing ch
 
     expect(code, said).toBe(0);
     expect(said).toMatch(/Sandbox: each submission runs under bubblewrap/);
-    expect(readFileSync(path.join(out, 'grades.csv'), 'utf8'), said).toBe(csv(['1-hostile,10,10,20', ...HONEST_ROWS]));
+    expect(readFileSync(path.join(out, 'grades.csv'), 'utf8'), said).toBe(csv(['1-hostile,10,0,10', ...HONEST_ROWS]));
     expect(said).toMatch(/7-no-lesson-files .*no lesson files found/);
     expect(left, 'processes of the run survived it').toEqual([]);
     expect(changedFiles(checkout, projectFiles(project)), "the teacher's checkout changed").toEqual([]);
