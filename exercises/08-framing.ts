@@ -20,7 +20,8 @@ import type net from 'node:net';
  * 1.3 Resolve once the last frame has been passed to `socket.write()` (you need not wait until
  *     it is flushed); with no payloads, resolve at once.
  * 1.4 If the socket fails (an `'error'` event) before every frame is written, reject with that
- *     error instead of waiting for `'drain'` forever.
+ *     error (or with the error a `write()` callback of yours got because of it) instead of
+ *     waiting for `'drain'` forever.
  */
 export function writeFrames(socket: net.Socket, payloads: Buffer[]): Promise<void> {
   // TODO: a 4-byte header (writeUInt32BE) before each payload; wait for 'drain' when told to.

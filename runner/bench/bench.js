@@ -2,99 +2,46 @@
 // `npm run bench`: how fast verify is, measured (never asserted in tests). Side by side, in
 // rounds: verify of lesson 01 on the solution (the runner alone, and through npm), a raw vitest
 // run of the same test file, learnyounode's verify of its TCP exercise (the yardstick), the
-// whole course on solutions/; medians, CPU time and the peak memory of each command's process
-// tree. Then batch grading of 30 submissions (--students=N), once: its wall time, and its CPU
-// time, which says what the wall time would be on idle cores. `--quick` leaves out learnyounode
-// and grading; `--grade` runs only grading (`--lessons=01,02` and `--jobs=N` are passed on); `--runs=N`.
+// whole course on solutions/, and batch grading of 30 submissions; medians and the peak memory
+// of each command's process tree. `--quick` leaves out learnyounode and grading; `--no-course`
+// the whole course and grading; `--runs=N`.
+// verify "with learn running" is verify of the same lesson while `learn` (started here, in a
+// pseudo-terminal, on a copy of solutions/) lends it its warm runner over its socket.
+// The wire timeline's cost: verify 01 with recording on (the default) and off
+// (NETLINGS_TIMELINE=off); `--timeline` runs only those two cases.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { dim } from '../report/style.js';
+import { startInPty } from '../self-test/pty.js';
+import { treeRss } from './memory.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
 const node = process.execPath;
 const cli = path.join(ROOT, 'runner', 'bin', 'netlings.js');
 const vitestBin = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
-const TICKS = 100;
-
 /**
- * A process and all its descendants (Linux /proc; nothing elsewhere): their resident memory in
- * bytes, and the CPU time each has used so far, in ticks (a sandboxed test process is a
- * descendant too: its PID namespace is visible from outside).
- * @param {number} rootPid
- * @returns {{ rss: number, cpu: Map<number, number> }}
- */
-function treeSample(rootPid) {
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  /** @type {Map<number, number>} */
-  const ticks = new Map();
-  const cpu = new Map();
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const list = children.get(Number(fields[1])) ?? [];
-        list.push(Number(entry));
-        children.set(Number(fields[1]), list);
-        ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
-      } catch {
-        // The process ended while we looked: nothing to count.
-      }
-    }
-  } catch {
-    return { rss: 0, cpu };
-  }
-  let rss = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = /** @type {number} */ (stack.pop());
-    try {
-      const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
-      if (m) rss += Number(m[1]) * 1024;
-    } catch {
-      // Gone already.
-    }
-    if (ticks.has(pid)) cpu.set(pid, /** @type {number} */ (ticks.get(pid)));
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return { rss, cpu };
-}
-
-/**
- * Runs a command once; resolves with its wall time, the peak RSS of its process tree and the CPU
- * time the tree used (sampled: a process that lives less than a sample apart is missed).
+ * Runs a command once; resolves with its wall time and the peak RSS of its process tree.
  * @param {string[]} argv
  * @param {Record<string, string>} env
  * @param {string} [cwd]
- * @returns {Promise<{ ms: number, peak: number, cpuMs: number }>}
  */
 function timeOnce(argv, env, cwd = ROOT) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let peak = 0;
-    /** @type {Map<number, number>} the most CPU each process of the tree was seen with */
-    const cpu = new Map();
-    const sampler = setInterval(() => {
-      const now = treeSample(/** @type {number} */ (child.pid));
-      peak = Math.max(peak, now.rss);
-      for (const [pid, t] of now.cpu) cpu.set(pid, Math.max(cpu.get(pid) ?? 0, t));
-    }, 25);
+    const sampler = setInterval(() => (peak = Math.max(peak, treeRss(/** @type {number} */ (child.pid)))), 25);
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
       clearInterval(sampler);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpuMs = ([...cpu.values()].reduce((a, b) => a + b, 0) * 1000) / TICKS;
       if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code}\n${err}`));
-      else resolve({ ms, peak, cpuMs });
+      else resolve({ ms, peak });
     });
   });
 }
@@ -132,62 +79,76 @@ function submissions(/** @type {number} */ n) {
   return dir;
 }
 
-const quick = process.argv.includes('--quick');
-/** --grade: only batch grading, once (it is the heaviest case by far); --lessons=LIST narrows it. */
-const gradeOnly = process.argv.includes('--grade');
+const timelineOnly = process.argv.includes('--timeline');
+const quick = timelineOnly || process.argv.includes('--quick');
+/** --no-course: one lesson only (no whole-course verify, no grading), learnyounode kept. */
+const noCourse = process.argv.includes('--no-course');
 const students = Number(process.argv.find((a) => a.startsWith('--students='))?.slice(11) ?? 30);
-const lessons = process.argv.find((a) => a.startsWith('--lessons='))?.slice(10);
-const jobs = process.argv.find((a) => a.startsWith('--jobs='))?.slice(7);
-const lyn = quick || gradeOnly ? undefined : learnyounode();
-const subs = quick ? undefined : submissions(students);
+const lyn = quick ? undefined : learnyounode();
+const subs = quick || noCourse ? undefined : submissions(students);
 const gradeOut = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-grades-'));
-const gradeCase = subs && {
-  name: `grade ${students} submissions of ${lessons ? `lessons ${lessons}` : 'the whole course'} (half solutions, half stubs)${jobs ? `, --jobs ${jobs}` : ''}`,
-  argv: [node, cli, 'grade', subs, '--output', gradeOut, ...(lessons ? ['--lessons', lessons] : []), ...(jobs ? ['--jobs', jobs] : [])],
-  runs: 1,
-};
+
+const VERIFY_01 = 'verify 01 on the solution (node runner/bin/netlings.js)';
+const WITHOUT_TIMELINE = 'verify 01 on the solution, wire timeline not recorded (NETLINGS_TIMELINE=off)';
+const WARM_01 = 'verify 01 on the solution with learn running (its warm runner)';
+const RAW_01 = 'raw vitest run of the same test file';
+const LEARNYOUNODE = 'learnyounode 4: verify of its TCP exercise (TIME SERVER)';
+const verify01Argv = [node, cli, 'verify', '01-tcp-handshake', '--exercises', 'solutions'];
+
+// learn, running on a copy of solutions/, for verify to borrow its warm runner.
+const learnRoot = mkdtempSync(path.join(os.tmpdir(), 'netlings-bench-learn-'));
+const learnDir = path.join(learnRoot, 'exercises');
+cpSync(path.join(ROOT, 'solutions'), learnDir, { recursive: true });
+const learnEnv = { NETLINGS_STATE_DIR: path.join(learnRoot, 'state') };
+const learn = timelineOnly ? undefined : startInPty(['learn', '--exercises', learnDir], { env: learnEnv });
+await learn?.waitFor(/All \d+ checks pass/, 'learn\'s first verdict', 120_000);
 
 /** @type {{ name: string, argv: string[], env?: Record<string, string>, cwd?: string, runs?: number }[]} */
-const cases = gradeOnly
-  ? []
-  : [
-      { name: 'verify 01 on the solution (node runner/bin/netlings.js)', argv: [node, cli, 'verify', '01-tcp-handshake', '--exercises', 'solutions'] },
-      { name: 'npm run verify 01-tcp-handshake -- --exercises solutions', argv: ['npm', 'run', '--silent', 'verify', '01-tcp-handshake', '--', '--exercises', 'solutions'] },
-      { name: 'raw vitest run of the same test file', argv: [node, vitestBin, 'run', '--config', 'runner/vitest.config.js', '01-tcp-handshake'], env: { NETLINGS_EXERCISES: 'solutions' } },
-      ...(lyn ? [{ name: 'learnyounode 4: verify of its TCP exercise (TIME SERVER)', ...lyn }] : []),
-      { name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] },
-    ];
+const cases = timelineOnly ? [
+  { name: VERIFY_01, argv: verify01Argv },
+  { name: WITHOUT_TIMELINE, argv: verify01Argv, env: { NETLINGS_TIMELINE: 'off' } },
+] : [
+  { name: VERIFY_01, argv: verify01Argv },
+  { name: 'npm run verify 01-tcp-handshake -- --exercises solutions', argv: ['npm', 'run', '--silent', 'verify', '01-tcp-handshake', '--', '--exercises', 'solutions'] },
+  { name: WARM_01, argv: [node, cli, 'verify', '01-tcp-handshake', '--exercises', learnDir], env: learnEnv },
+  { name: RAW_01, argv: [node, vitestBin, 'run', '--config', 'runner/vitest.config.js', '01-tcp-handshake'], env: { NETLINGS_EXERCISES: 'solutions' } },
+  ...(lyn ? [{ name: LEARNYOUNODE, ...lyn }] : []),
+  ...(noCourse ? [] : [{ name: 'verify, whole course on solutions/', argv: [node, cli, 'verify', '--exercises', 'solutions'] }]),
+  { name: WITHOUT_TIMELINE, argv: verify01Argv, env: { NETLINGS_TIMELINE: 'off' } },
+  ...(subs ? [{ name: `grade ${students} submissions of the whole course (half solutions, half stubs)`, argv: [node, cli, 'grade', subs, '--output', gradeOut], runs: 1 }] : []),
+];
 
-const load = () => os.loadavg()[0].toFixed(1);
-console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}; load average ${load()}\n`);
-if (cases.length) {
-  console.log(`netlings bench: ${runs} rounds (plus one warm-up), each case once per round so they share the machine's noise; median wall time, CPU time and peak memory of the process tree`);
-  /** @type {Map<string, { ms: number, peak: number, cpuMs: number }[]>} */
-  const results = new Map(cases.map((c) => [c.name, []]));
-  for (const c of cases) await timeOnce(c.argv, c.env ?? {}, c.cwd); // warm-up: disk cache, vite's first transform
-  for (let round = 0; round < runs; round++) {
-    for (const c of cases) /** @type {any[]} */ (results.get(c.name)).push(await timeOnce(c.argv, c.env ?? {}, c.cwd));
-  }
-  /** @type {Record<string, number>} */
-  const medians = {};
+console.log(`netlings bench: ${runs} rounds (plus one warm-up), each case once per round so they share the machine's noise; median wall time and peak memory of the process tree`);
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}\n`);
+/** @type {Map<string, { ms: number, peak: number }[]>} */
+const results = new Map(cases.map((c) => [c.name, []]));
+for (const c of cases) await timeOnce(c.argv, c.env ?? {}, c.cwd); // warm-up: disk cache, vite's first transform
+for (let round = 0; round < runs; round++) {
   for (const c of cases) {
-    const rs = /** @type {{ ms: number, peak: number, cpuMs: number }[]} */ (results.get(c.name));
-    const ms = median(rs.map((r) => r.ms));
-    const peak = Math.max(...rs.map((r) => r.peak));
-    medians[c.name] = ms;
-    const spread = `${Math.min(...rs.map((r) => r.ms)).toFixed(0)}–${Math.max(...rs.map((r) => r.ms)).toFixed(0)} ms over ${rs.length}`;
-    console.log(`${(ms / 1000).toFixed(3).padStart(7)} s  ${c.name}\n${' '.repeat(11)}range ${spread}, CPU ${(median(rs.map((r) => r.cpuMs)) / 1000).toFixed(2)} s, peak ${peak ? `${(peak / 2 ** 20).toFixed(0)} MiB` : 'n/a'}`);
+    if (round >= (c.runs ?? runs)) continue;
+    /** @type {{ ms: number, peak: number }[]} */ (results.get(c.name)).push(/** @type {{ ms: number, peak: number }} */ (await timeOnce(c.argv, c.env ?? {}, c.cwd)));
   }
-  const verify01 = medians[cases[0].name];
-  console.log(`\nverify / raw vitest: ${(verify01 / medians[cases[2].name]).toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(verify01 / 1000).toFixed(3)} s`);
-  if (lyn) console.log(`verify / learnyounode verify: ${(verify01 / medians[cases[3].name]).toFixed(2)}× (target ≤ 1.0×)`);
 }
-if (gradeCase) {
-  // Once: 30 submissions take minutes. CPU time says what the wall time would be on idle cores.
-  const r = await timeOnce(gradeCase.argv, {});
-  const cores = os.availableParallelism();
-  console.log(`\n${(r.ms / 1000).toFixed(1).padStart(7)} s  ${gradeCase.name}`);
-  console.log(`${' '.repeat(11)}CPU ${(r.cpuMs / 1000).toFixed(1)} s (${(r.cpuMs / 1000 / students).toFixed(2)} s per submission; at least ${(r.cpuMs / 1000 / cores).toFixed(1)} s of wall time on ${cores} idle cores), peak ${(r.peak / 2 ** 20).toFixed(0)} MiB, load average now ${load()}`);
-  if (students === 30 && !lessons) console.log(`grading 30 submissions of the whole course: ${(r.ms / 1000).toFixed(1)} s (target ≤ 60 s)`);
+/** @type {Record<string, number>} */
+const medians = {};
+for (const c of cases) {
+  const rs = /** @type {{ ms: number, peak: number }[]} */ (results.get(c.name));
+  const ms = median(rs.map((r) => r.ms));
+  const peak = Math.max(...rs.map((r) => r.peak));
+  medians[c.name] = ms;
+  const spread = `${Math.min(...rs.map((r) => r.ms)).toFixed(0)}–${Math.max(...rs.map((r) => r.ms)).toFixed(0)} ms over ${rs.length}`;
+  console.log(`${(ms / 1000).toFixed(3).padStart(7)} s  ${c.name}\n${' '.repeat(11)}range ${spread}, peak ${peak ? `${(peak / 2 ** 20).toFixed(0)} MiB` : 'n/a'}`);
 }
-for (const d of [subs, gradeOut]) if (d) rmSync(d, { recursive: true, force: true });
+learn?.send('q');
+await learn?.exited;
+const verify01 = medians[VERIFY_01];
+const untimed = medians[WITHOUT_TIMELINE];
+console.log(`\nwire timeline: verify 01 ${(verify01 / 1000).toFixed(3)} s recording, ${(untimed / 1000).toFixed(3)} s not: ${(((verify01 - untimed) / untimed) * 100).toFixed(1)} % (target < 5 %)`);
+if (timelineOnly) process.exit(0);
+const warm01 = medians[WARM_01];
+console.log(`verify / raw vitest: ${(verify01 / medians[RAW_01]).toFixed(2)}× (target ≤ 1.15×); verify of one lesson: ${(verify01 / 1000).toFixed(3)} s`);
+if (lyn) console.log(`verify / learnyounode verify: ${(verify01 / medians[LEARNYOUNODE]).toFixed(2)}× (target ≤ 1.0×)`);
+if (lyn) console.log(`verify with learn running / learnyounode verify: ${(warm01 / medians[LEARNYOUNODE]).toFixed(2)}× (target ≤ 0.5×)`);
+else console.log(`verify with learn running: ${(warm01 / 1000).toFixed(3)} s (cold ${(verify01 / 1000).toFixed(3)} s)`);
+if (subs) console.log(`grading ${students} submissions: ${(medians[cases[cases.length - 1].name] / 1000).toFixed(1)} s (target ≤ 60 s for 30)`);
+for (const d of [subs, gradeOut, learnRoot]) if (d) rmSync(d, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export const FLAGS = {
   port: { type: 'string', placeholder: 'N', description: 'with try: the port to listen on (default: one the system picks)' },
   manual: { type: 'boolean', description: 'with learn: check when you press r, not on every save (for file systems where watching fails)' },
   force: { type: 'boolean', description: 'with solution: show the reference solution before the lesson passes' },
+  timeline: { type: 'boolean', description: 'with verify: draw what happened on the wire for passing checks too (failing ones always get it)' },
+  'no-timeline': { type: 'boolean', description: 'with verify: do not record or draw what happened on the wire' },
   verbose: { type: 'boolean', short: 'v', description: 'also print raw stack traces and the test process output' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -28,7 +30,7 @@ export class UsageError extends Error {}
 
 /**
  * @param {string[]} argv
- * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, lessons?: string, port?: string, manual?: boolean, force?: boolean, verbose?: boolean, help?: boolean } }}
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, lessons?: string, port?: string, manual?: boolean, force?: boolean, verbose?: boolean, help?: boolean, timeline?: boolean, 'no-timeline'?: boolean } }}
  */
 export function parseCli(argv) {
   /** @type {import('node:util').ParseArgsConfig['options']} */

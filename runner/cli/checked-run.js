@@ -3,10 +3,12 @@
 // reported), and the project is compared with a snapshot after it (without the sandbox, learner
 // code could have changed netlings' files, deleted the learner's, or forged progress).
 import path from 'node:path';
+import { ROOT } from '../core/course.js';
 import { RESTORE, checkIntegrity, currentHashes, describeTampering } from '../core/integrity.js';
 import { watchProject } from '../core/project-watch.js';
 import { GUARDS } from '../engine/launch.js';
 import { runChecks } from '../engine/run-checks.js';
+import { warmRun } from '../engine/warm-client.js';
 import { FAIL, dim } from '../report/style.js';
 
 /** @typedef {import('../engine/run-checks.js').RunResult} RunResult */
@@ -27,7 +29,9 @@ export async function checkedRun(options) {
   const hashes = currentHashes();
   const integrity = checkIntegrity(undefined, hashes);
   const changes = watchProject(hashes);
-  const run = await runChecks({ ...options, hashes });
+  // While learn runs on the same folder, its warm runner does the run (and its guard applies).
+  const exercisesDir = path.resolve(ROOT, options.exercisesDir);
+  const run = (await warmRun({ lessons: options.lessons, exercisesDir, stopOnFailure: options.stopOnFailure ?? false })) ?? (await runChecks({ ...options, hashes }));
   // In the sandbox the project is read-only to learner code: a change there is someone else's
   // (an editor, another run), not something to undo.
   const changed = run.guard.kind === 'fallback' ? changes().changed : [];
@@ -78,7 +82,7 @@ export function distrusted(run, distrust) {
 
 /** The line --verbose prints about what kept learner code in check. */
 export function guardLine(/** @type {RunResult} */ run) {
-  return dim(`guard: ${GUARDS[run.guard.kind]}${run.guard.why ? `; ${run.guard.why}` : ''}`);
+  return dim(`guard: ${GUARDS[run.guard.kind]}${run.guard.why ? `; ${run.guard.why}` : ''}${run.warm ? '; run by the warm test process of npm run learn' : ''}`);
 }
 
 /** A path as typed, or relative to the repository when it is inside it. */

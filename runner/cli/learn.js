@@ -23,7 +23,26 @@ export async function learn(course, { positionals, flags }) {
     return 0;
   }
   const { runLearn } = await import('../learn/app.js');
-  const code = await runLearn({ course, start, ws, manual: Boolean(flags.manual) });
-  // A check may still be running in its own process: it notices we left and ends itself.
+  const { coldChecker, warmChecker } = await import('../learn/checker.js');
+  let checker;
+  /** @type {{ close(): void } | undefined} */
+  let server;
+  if (process.env.NETLINGS_WARM === 'off') {
+    checker = coldChecker({ exercisesDir: ws.exercisesDir });
+  } else {
+    const warm = await warmChecker({ exercisesDir: ws.exercisesDir });
+    checker = warm;
+    // verify in another terminal borrows the warm runner (engine/warm-server.js).
+    const { serveWarm } = await import('../engine/warm-server.js');
+    server = await serveWarm(warm.runner, course);
+  }
+  let code = 1;
+  try {
+    code = await runLearn({ course, start, ws, manual: Boolean(flags.manual), checker });
+  } finally {
+    server?.close();
+    await checker.close();
+  }
+  // A cold check may still be running in its own process: it notices we left and ends itself.
   process.exit(code);
 }

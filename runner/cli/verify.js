@@ -30,10 +30,11 @@ export function selectLessons(course, names) {
 
 /**
  * @param {Course} course
- * @param {{ positionals: string[], flags: { exercises?: string, verbose?: boolean, all?: boolean, reporter?: string, output?: string } }} args
+ * @param {{ positionals: string[], flags: { exercises?: string, verbose?: boolean, all?: boolean, reporter?: string, output?: string, timeline?: boolean, 'no-timeline'?: boolean } }} args
  * @returns {Promise<number>} the exit code
  */
 export async function verify(course, { positionals, flags }) {
+  const timeline = timelineMode(flags);
   if (flags.all && positionals.length) throw new UsageError('--all checks every lesson: leave out the lesson name, or leave out --all');
   if (flags.reporter !== undefined && !['json', 'junit'].includes(flags.reporter)) throw new UsageError(`--reporter takes json or junit, not "${flags.reporter}"`);
   if (flags.output !== undefined && flags.reporter === undefined) throw new UsageError('--output goes with --reporter json or --reporter junit');
@@ -60,7 +61,7 @@ export async function verify(course, { positionals, flags }) {
     if (result.state === 'not-run') continue;
     outcomes[lesson.id] = result.state === 'passed';
     if (all && result.state === 'passed') out.push(formatPassedLine(lesson, result));
-    else out.push(formatLesson(lesson, result, { verbose: flags.verbose }));
+    else out.push(formatLesson(lesson, result, { verbose: flags.verbose, timeline, width: process.stdout.columns }));
     if (result.state !== 'passed') {
       failedLesson = lesson;
       break;
@@ -108,6 +109,21 @@ export async function verify(course, { positionals, flags }) {
 }
 
 /**
+ * Whose wire timeline to draw, from --timeline / --no-timeline. The test process reads the same
+ * choice from NETLINGS_TIMELINE (harness/timeline.ts): `all` sends every check's events, `off`
+ * records nothing. Without a flag, an NETLINGS_TIMELINE already set (npm run bench) is kept.
+ * @param {{ timeline?: boolean, 'no-timeline'?: boolean }} flags
+ * @returns {'failed' | 'all' | 'off'}
+ */
+function timelineMode(flags) {
+  if (flags.timeline && flags['no-timeline']) throw new UsageError('--timeline shows the wire timeline of every check, --no-timeline of none: use one of them');
+  if (flags.timeline) process.env.NETLINGS_TIMELINE = 'all';
+  if (flags['no-timeline']) process.env.NETLINGS_TIMELINE = 'off';
+  const mode = process.env.NETLINGS_TIMELINE;
+  return mode === 'all' || mode === 'off' ? mode : 'failed';
+}
+
+/**
  * verify --all and/or --reporter: every lesson asked for is run (all of them with --all, without
  * stopping), each failing lesson's report is printed, then the points table; the machine-readable
  * report goes to --output, or replaces the human output on stdout.
@@ -132,7 +148,7 @@ async function grade(lessons, { exercisesDir, learnerFiles, stopOnFailure, verbo
     for (const lesson of lessons) {
       const result = byId.get(lesson.id);
       if (!result || result.state === 'not-run') continue;
-      out.push(result.state === 'passed' ? formatPassedLine(lesson, result) : `${formatLesson(lesson, result, { verbose })}\n`);
+      out.push(result.state === 'passed' ? formatPassedLine(lesson, result) : `${formatLesson(lesson, result, { verbose, timeline: timelineMode({}), width: process.stdout.columns })}\n`);
     }
     out.push('', gradeTable(grades));
     if (checked.distrust) out.push('', checked.distrust.text);

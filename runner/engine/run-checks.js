@@ -22,6 +22,8 @@ import { runSession } from './test-session.js';
  * @property {string[]} logs     The last lines the learner's code printed during this check.
  * @property {number} [droppedChars]  How much earlier output was not kept.
  * @property {number} durationMs
+ * @property {import('../report/timeline.js').WireEvent[]} [timeline]  What happened on the wire: for a
+ *   failed check, or for every check with `verify --timeline` (harness/timeline.ts records it).
  */
 
 /**
@@ -38,6 +40,7 @@ import { runSession } from './test-session.js';
  * @property {number} durationMs
  * @property {{ kind: 'sandbox' | 'fallback', why: string }} guard   What kept learner code in check.
  * @property {string} output            The test process's own output (last part), for --verbose.
+ * @property {boolean} [warm]           Run by learn's warm runner, over its socket (warm-client.js).
  */
 
 /**
@@ -47,13 +50,21 @@ import { runSession } from './test-session.js';
  * @property {boolean} [stopOnFailure]  Do not run lessons after the first that fails.
  * @property {(event: { type: string, [key: string]: unknown }) => void} [onEvent]  Progress, for live output.
  * @property {Map<string, string>} [hashes]  core/integrity.js currentHashes(), if the caller has them
+ * @property {WarmSource} [warm]   run in a test process kept running between runs (warm-runner.js)
+ * @property {boolean} [signals]   SIGINT/SIGTERM/SIGHUP end the process during the run (default true)
+ */
+
+/**
+ * @typedef {object} WarmSource
+ * @property {(moduleCache: { dir: string, entries: string[] } | undefined) => import('./warm-process.js').WarmProcess} acquire
+ *   a live process started with this module cache (a new one when the last was stopped)
  */
 
 /**
  * @param {RunOptions} options
  * @returns {Promise<RunResult>}
  */
-export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEvent = () => {}, hashes }) {
+export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, onEvent = () => {}, hashes, warm, signals }) {
   const started = Date.now();
   /** @type {Map<string, LessonResult>} */
   const results = new Map(lessons.map((l) => [l.id, { id: l.id, state: /** @type {const} */ ('not-run'), checks: [], errors: [] }]));
@@ -69,6 +80,8 @@ export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, 
       results,
       moduleCache,
       onEvent,
+      warm: warm?.acquire(moduleCache),
+      signals,
     });
     if (end.guardError) throw end.guardError;
     const cut = end.cutShortIn;

@@ -2,12 +2,13 @@
 // network namespaces, with the filesystem read-only but for a private /tmp, and the folders in
 // NETLINGS_SANDBOX_HIDE not even readable.
 import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { newKey, verifier } from './channel.js';
 import { RUN_ID_VAR, commandOf, descendants, innerPid, isAlive } from './sweep.js';
-import { CHILD, testEnv } from './test-env.js';
+import { CHILD, CHILD_FLAGS, testEnv } from './test-env.js';
+import { warmDir } from './warm-socket.js';
 
 /** @typedef {import('./launch.js').LaunchOptions} LaunchOptions */
 /** @typedef {import('./launch.js').TestProcess} TestProcess */
@@ -60,8 +61,11 @@ export function sandboxArgs(o, jobJson) {
   if (o.moduleCache) {
     for (const name of o.moduleCache.entries) args.push('--ro-bind', path.join(o.moduleCache.dir, name), path.join(SANDBOX_CACHE, name));
   }
+  // learn's socket and its token (warm-socket.js): learner code must not reach them.
+  const warm = warmDir();
+  if (existsSync(warm)) args.push('--tmpfs', warm);
   if (o.writableDir) args.push('--bind', o.writableDir, o.writableDir);
-  args.push('--chdir', ROOT, '--setenv', 'TMPDIR', '/tmp', '--', process.execPath, CHILD, jobJson);
+  args.push('--chdir', ROOT, '--setenv', 'TMPDIR', '/tmp', '--', process.execPath, ...CHILD_FLAGS, CHILD, jobJson);
   return args;
 }
 

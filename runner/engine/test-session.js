@@ -14,6 +14,7 @@ import { TEST_TIMEOUT_MS } from './vitest-options.js';
 /** @typedef {import('./run-checks.js').LessonResult} LessonResult */
 /** @typedef {import('./failures.js').Failure} Failure */
 
+let runCount = 0;
 const lessonOf = (/** @type {string} */ file) => path.basename(file).replace(/\.test\.ts$/, '');
 const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: 'failed', failed: 'failed', skip: 'skipped', skipped: 'skipped', pending: 'skipped', todo: 'skipped' });
 
@@ -25,6 +26,9 @@ const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: '
  * @property {Map<string, LessonResult>} results   filled in place
  * @property {{ dir: string, entries: string[] } | undefined} moduleCache
  * @property {(event: { type: string, [key: string]: unknown }) => void} onEvent
+ * @property {import('./warm-process.js').WarmProcess} [warm]  run in this process, kept running
+ *   after a run that ends normally (it is killed when the run is stopped); else a fresh one
+ * @property {boolean} [signals]  end this process on SIGINT/SIGTERM/SIGHUP (verify); default true
  */
 
 /**
@@ -61,6 +65,9 @@ export function runSession(o) {
   let handle;
   /** @type {GuardError | undefined} */
   let guardError;
+  let done = false; // the test process said it finished the run
+  const runNumber = ++runCount;
+  let startRun = () => {};
 
   const step = () => (running ? steps.get(running.check.fullName) : undefined);
   /** @param {CheckResult} check */
@@ -79,12 +86,16 @@ export function runSession(o) {
       if (finished) return;
       finished = true;
       clearInterval(watch);
+      o.warm?.detach();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
       // After garbage on the channel, node may parse the rest of it later: keep ignoring that.
       if (!garbled) process.off('uncaughtException', onCrash);
-      const left = handle?.kill() ?? [];
+      // A warm process that finished its run normally stays for the next one; its own sweep
+      // after each lesson already stopped (and reported) what learner code left running.
+      const keep = o.warm && !failure && done;
+      const left = keep ? [] : (o.warm?.kill() ?? handle?.kill() ?? []);
       const target = lesson?.id ?? lessonOf(o.files[0]);
       if (failure) {
         if (running) Object.assign(running.check, { state: 'failed', failure, durationMs: Date.now() - running.since });
@@ -99,9 +110,11 @@ export function runSession(o) {
       console.error(`\nnetlings: stopped by ${signal === 'SIGINT' ? 'Ctrl+C' : signal}; the checks did not finish, and nothing was recorded.`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    if (o.signals !== false) {
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      process.once('SIGHUP', onSignal);
+    }
     // Bytes that are not a message on the channel from the test process make node's IPC parser
     // throw here, in the CLI: that is learner code writing to it, not a bug to crash on.
     let garbled = false;
@@ -152,6 +165,7 @@ export function runSession(o) {
         case 'ready':
           ready = true;
           lastPulse = Date.now();
+          if (o.warm) startRun();
           break;
         case 'watch': {
           lastBeat = Date.now();
@@ -190,6 +204,7 @@ export function runSession(o) {
           if (state) Object.assign(check, { state, failure: state === 'failed' ? msg.failure ?? check.failure : undefined });
           if (msg.durationMs) check.durationMs = msg.durationMs;
           if (msg.output) Object.assign(check, { logs: msg.output.lines, droppedChars: msg.output.droppedChars });
+          if (Array.isArray(msg.timeline)) check.timeline = msg.timeline;
           // Reports are batched: the next check may already be running. Only clear our own.
           if (state && running?.check === check) running = undefined;
           break;
@@ -225,7 +240,10 @@ export function runSession(o) {
         case 'test-exit':
           return finish(why.ended(msg.signal ? `was killed (${msg.signal})` : `exited (exit code ${msg.code})`, step()));
         case 'done':
+          // A warm process answers each run with its number: an older run's answer is not ours.
+          if (o.warm && msg.run !== runNumber) return finish(why.forged(step()));
           running = undefined;
+          done = true;
           return finish();
       }
     };
@@ -242,9 +260,33 @@ export function runSession(o) {
       finish(why.ended(how, step()));
     };
 
+    const onOutput = (/** @type {string} */ text) => (output = (output + text).slice(-4000));
+    if (o.warm) {
+      const warm = o.warm;
+      handle = warm.handle();
+      let sent = false;
+      startRun = () => {
+        if (sent || finished) return;
+        sent = true;
+        handle = warm.handle();
+        warm.send({ type: 'run', run: runNumber, files: o.files, stopOnFailure: o.stopOnFailure });
+      };
+      const onFail = (/** @type {Error} */ err) => {
+        if (err instanceof GuardError) guardError = err;
+        finish(why.didNotStart(err.message, output));
+      };
+      warm.attach({ onMessage, onExit, onOutput, onFail });
+      if (finished) return;
+      if (!warm.alive()) return finish(why.ended('stopped before it could start', undefined));
+      if (warm.ready()) {
+        ready = true;
+        startRun();
+      }
+      return;
+    }
     const job = { files: o.files, exercisesDir: o.exercisesDir, stopOnFailure: o.stopOnFailure, mode: 'run' };
     const onStart = (/** @type {import('./launch.js').TestProcess} */ h) => (handle = h);
-    launch({ job, exercisesDir: o.exercisesDir, moduleCache: o.moduleCache, onStart, onMessage, onExit, onOutput: (text) => (output = (output + text).slice(-4000)) }).then(
+    launch({ job, exercisesDir: o.exercisesDir, moduleCache: o.moduleCache, onStart, onMessage, onExit, onOutput }).then(
       (h) => {
         if (finished) h.kill();
       },

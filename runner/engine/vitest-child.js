@@ -3,9 +3,12 @@
 // and forwards everything to the CLI over IPC: vitest's events, the worker's heartbeats, steps
 // and results (watchdog channel), its own pulse with the memory in use, and after each lesson
 // the processes learner code left running (which it stops).
-// Job (argv[2], JSON): { files, exercisesDir, stopOnFailure, mode: 'run' | 'warm', guard, runId, moduleCacheDir }
+// Job (argv[2], JSON): { files, exercisesDir, stopOnFailure, mode: 'run' | 'warm' | 'serve', guard, runId, moduleCacheDir }
+// mode 'serve' runs nothing at first: each { type: 'run', run, files, stopOnFailure } message from
+// the CLI is one run, answered by { type: 'done', run } (engine/warm-runner.js).
 // The CLI's first message is the key every message back is signed with (channel.js).
 import { syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import workerThreads from 'node:worker_threads';
 import { signer } from './channel.js';
@@ -54,16 +57,50 @@ const describe = (err) => {
     return 'a value whose properties cannot be read';
   }
 };
+/**
+ * A warm process (mode 'serve') starts the next run's worker while it waits: booting a thread and
+ * loading vitest's worker runtime is a good part of a short run. The spare is a new thread no
+ * code but vitest's has run in, made with exactly the arguments vitest gave the last one; vitest
+ * gets it when it asks for a worker with those same arguments, else a new one as usual.
+ * @type {{ key: string, worker: TestWorker } | undefined}
+ */
+let spare;
+/** @type {ConstructorParameters<typeof BaseWorker> | undefined} */
+let lastArgs;
+const recipe = (/** @type {unknown[]} */ args) => {
+  try {
+    return JSON.stringify(args, (_k, v) => (v instanceof URL ? v.href : v));
+  } catch {
+    return undefined; // something that does not compare: never use a spare for it
+  }
+};
 class TestWorker extends BaseWorker {
   /** @param {ConstructorParameters<typeof BaseWorker>} args */
   constructor(...args) {
+    const key = recipe(args);
+    if (spare && key !== undefined && spare.key === key) {
+      const { worker } = spare;
+      spare = undefined;
+      return worker;
+    }
     const [file, options = {}] = args;
     super(file, { ...options, resourceLimits: { ...options.resourceLimits, maxOldGenerationSizeMb: HEAP_MB } });
+    if (job.mode === 'serve') lastArgs = args;
     this.on('error', (err) => {
       if (/** @type {NodeJS.ErrnoException} */ (err)?.code === 'ERR_WORKER_OUT_OF_MEMORY') send({ type: 'oom', mb: HEAP_MB });
       else send({ type: 'worker-error', message: describe(err) });
     });
   }
+}
+/** Makes the spare for the next run (mode 'serve'), once a run has shown vitest's arguments. */
+function prepareSpare() {
+  if (spare || !lastArgs) return;
+  const key = recipe(lastArgs);
+  if (key === undefined) return;
+  const args = lastArgs;
+  lastArgs = undefined;
+  spare = { key, worker: new TestWorker(...args) };
+  lastArgs = args;
 }
 workerThreads.Worker = TestWorker;
 syncBuiltinESMExports();
@@ -107,21 +144,73 @@ async function sweep() {
 
 const { createVitest } = await import('vitest/node');
 const { ipcReporter } = await import('./reporter.js');
-const { hiddenTestOptions, moduleCachePlugin } = await import('./vitest-options.js');
+const { CACHED_MODULES, hiddenTestOptions, moduleCachePlugin } = await import('./vitest-options.js');
 const options = { ...hiddenTestOptions({ moduleCacheDir: job.moduleCacheDir ?? null }), reporters: [ipcReporter(send)] };
 const vitest = await createVitest('test', options, { plugins: [moduleCachePlugin()] }, { stdout: process.stdout, stderr: process.stderr });
-send({ type: 'ready' });
-if (job.mode === 'warm') {
-  // Collecting imports every hidden test file and the harness, and no learner code.
-  await vitest.collect();
-} else {
+
+/**
+ * Runs hidden test files one after another, each in a fresh worker (isolate), sweeping after each.
+ * @param {string[]} files
+ * @param {boolean} stopOnFailure
+ */
+async function runFiles(files, stopOnFailure) {
   const project = vitest.getRootProject();
-  for (const file of job.files) {
+  for (const file of files) {
     const { testModules } = await vitest.runTestSpecifications([project.createSpecification(file)]);
     const processes = await sweep();
     if (processes.length) send({ type: 'leftovers', file, processes });
-    if (job.stopOnFailure && !testModules.every((m) => m.ok())) break;
+    if (stopOnFailure && !testModules.every((m) => m.ok())) break;
   }
 }
-await vitest.close();
-send({ type: 'done' });
+
+/**
+ * Warm runs (mode 'serve'): vite keeps every transform it made in memory, and with no file
+ * watcher it would hand the worker the learner's file as it was at the first run. Before each
+ * run, every module that is not netlings' own (hidden tests, harness, engine) or a package is
+ * forgotten: the learner's file, whatever it imported from exercises/ or elsewhere. They are
+ * transformed again from disk (a few ms); learner files never enter the module cache anyway.
+ */
+function forgetLearnerModules() {
+  const own = (/** @type {string} */ file) => CACHED_MODULES.some((dir) => file.startsWith(dir)) || file.includes(`${path.sep}node_modules${path.sep}`);
+  /** @type {Set<string>} */
+  const files = new Set();
+  for (const project of vitest.projects) {
+    for (const environment of Object.values(project.vite.environments)) {
+      for (const file of environment.moduleGraph.fileToModulesMap.keys()) if (!own(file)) files.add(file);
+    }
+  }
+  for (const file of files) vitest.invalidateFile(file);
+}
+
+if (job.mode === 'warm') {
+  send({ type: 'ready' });
+  // Collecting imports every hidden test file and the harness, and no learner code.
+  await vitest.collect();
+  await vitest.close();
+  send({ type: 'done' });
+} else if (job.mode === 'serve') {
+  // Kept running between runs (engine/warm-runner.js): one run at a time, on request. Learner
+  // code runs only in the workers, each used for one file and then ended (isolate), so nothing
+  // it did survives into the next run but the processes it started, which sweep() stops.
+  let queue = Promise.resolve();
+  process.on('message', (/** @type {any} */ msg) => {
+    if (msg?.type !== 'run' || !Array.isArray(msg.files)) return;
+    queue = queue.then(async () => {
+      // Anything the last run's code started after its sweep (while its worker was ending) is
+      // stopped before this run begins, so it is never taken for this run's doing.
+      await sweep();
+      spawned.clear();
+      forgetLearnerModules();
+      await runFiles(msg.files.map(String), Boolean(msg.stopOnFailure));
+      spawned.clear(); // swept: a pid may be reused by an unrelated process later
+      send({ type: 'done', run: msg.run });
+      prepareSpare();
+    });
+  });
+  send({ type: 'ready' });
+} else {
+  send({ type: 'ready' });
+  await runFiles(job.files, job.stopOnFailure);
+  await vitest.close();
+  send({ type: 'done' });
+}

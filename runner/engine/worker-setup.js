@@ -6,12 +6,18 @@
 //     part, so that printing 50 MB costs the same as printing a line and never changes a verdict;
 //   - guards: process.kill only reaches processes the learner's code started itself, and every
 //     process it starts carries the run's id in its environment (even with its own `env`), so the
-//     runner can find it again and say what it stopped.
+//     runner can find it again and say what it stopped;
+//   - the wire timeline (runner/harness/timeline.ts): started before each check, the moment the
+//     check's own code ended marked (what follows is clean-up), and sent with the result of a
+//     check that failed (of every check with `verify --timeline`).
 // Messages go to the vitest process's main thread on the watchdog channel (see vitest-child.js).
 import childProcess from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { formatWithOptions } from 'node:util';
 import { beforeEach } from 'vitest';
+import { getFn, setFn } from 'vitest/suite';
+import { takeTimeline } from '../harness/timeline-take.ts';
+import { note, startTimeline, timelineWanted } from '../harness/timeline.ts';
 import { OUTPUT_KEEP_CHARS, OUTPUT_KEEP_LINES } from './limits.js';
 
 const CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts
@@ -201,12 +207,59 @@ if (!(/** @type {any} */ (globalThis)[INSTALLED])) {
   guardProcesses();
 }
 
+/** The checks whose function is already wrapped (a retry runs beforeEach again). */
+const marked = new WeakSet();
+
+/**
+ * Wraps the check's own function so the timeline shows where it gave up (the moment its error
+ * surfaced) and where it ended: after that, the sockets are closed by the clean-up hooks.
+ * @param {import('vitest').TestContext['task']} task
+ */
+function markCheckEnd(task) {
+  const fn = getFn(task);
+  if (!fn || marked.has(task)) return;
+  marked.add(task);
+  setFn(task, async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      note('gave-up', describeError(err));
+      throw err;
+    } finally {
+      note('clean-up');
+    }
+  });
+}
+
+/** @param {unknown} err */
+function describeError(err) {
+  try {
+    return String(/** @type {any} */ (err)?.message ?? err).split('\n')[0].slice(0, 300);
+  } catch {
+    return 'an error that cannot be read';
+  }
+}
+
 beforeEach((context) => {
   const started = now();
   currentCheck = context.task.id;
+  startTimeline();
+  markCheckEnd(context.task);
   context.onTestFinished(() => {
     const result = context.task.result;
-    post({ type: 'result', id: context.task.id, state: result?.state, error: slim(result?.errors?.[0]), durationMs: Math.round(now() - started), output: takeOutput() });
+    const failed = result?.state === 'fail';
+    /** @type {import('../harness/timeline.ts').WireEvent[] | undefined} */
+    let timeline = undefined;
+    try {
+      timeline = takeTimeline(timelineWanted(failed));
+      // A failure found only by the clean-up (a leak, a crash nobody waited for) has no mark yet.
+      if (failed && timeline.length && !timeline.some((e) => e.kind === 'gave-up')) {
+        timeline.push({ t: Math.round((now() - started) * 10) / 10, side: 'check', conn: 0, kind: 'gave-up', detail: describeError(result?.errors?.[0]) });
+      }
+    } catch {
+      timeline = undefined; // a diagnostic must never cost the verdict
+    }
+    post({ type: 'result', id: context.task.id, state: result?.state, error: slim(result?.errors?.[0]), durationMs: Math.round(now() - started), output: takeOutput(), timeline: timeline?.length ? timeline : undefined });
     currentCheck = '';
   });
 });

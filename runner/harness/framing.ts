@@ -9,6 +9,7 @@ import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HOST } from './net.ts';
 import { until, within, type WaitOptions } from './wait.ts';
+import { recordSocket } from './timeline.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 const sockets = new Set<net.Socket>();
@@ -144,11 +145,13 @@ export async function socketPair({ reading = true } = {}): Promise<{ learner: ne
   const accepted = once(server, 'connection') as Promise<[net.Socket]>;
   const learner = net.connect((server.address() as net.AddressInfo).port, HOST);
   sockets.add(learner);
+  recordSocket(learner, 'learner');
   // The checks own this socket: an error after the learner's code has finished with it must not
   // crash the run. The learner's code still has to listen for 'error' to settle its promise.
   learner.on('error', () => {});
   const [theirs] = await within(accepted, 'the test server to accept a socket pair');
   sockets.add(theirs);
+  recordSocket(theirs, 'check');
   if (learner.connecting) await within(once(learner, 'connect'), 'a socket pair to connect');
   return { learner, wire: new Wire(theirs, reading) };
 }

@@ -4,6 +4,7 @@ import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { fail, show } from './failure.ts';
 import { Peer } from './peer.ts';
+import { recordLearnerServer } from './timeline.ts';
 import { openServers, trackLearnerSocket } from './tracking.ts';
 import { until, within } from './wait.ts';
 
@@ -48,7 +49,9 @@ export async function listen(server: unknown, what: string): Promise<number> {
     });
   }
   openServers.add(server);
-  server.on('connection', (socket: net.Socket) => trackLearnerSocket(socket));
+  // Before the learner's own listener: a greeting written at once is on the timeline too.
+  server.prependListener('connection', (socket: net.Socket) => trackLearnerSocket(socket));
+  recordLearnerServer(server);
   server.listen(0, HOST);
   await within(Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]), `${what} to start listening`);
   return (server.address() as net.AddressInfo).port;

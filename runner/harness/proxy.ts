@@ -5,6 +5,7 @@ import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HOST, Peer } from './net.ts';
+import { linkPorts } from './timeline.ts';
 import { until, within } from './wait.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
@@ -40,6 +41,8 @@ export async function chunkingProxy(targetPort: number, mode: ChunkMode) {
   // previous one to be acknowledged and being merged with the next.
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (inbound) => {
     const outbound = net.connect({ port: targetPort, host: HOST, allowHalfOpen: true, noDelay: true });
+    // On the timeline, the client's connection and the one the target accepted are one.
+    outbound.once('connect', () => linkPorts(inbound.remotePort, outbound.localPort));
     pipes.add(inbound).add(outbound);
     for (const s of [inbound, outbound]) {
       s.on('error', () => {

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { fail } from './failure.ts';
 import type { Peer } from './peer.ts';
+import { recordLearnerServer } from './timeline.ts';
 import { learnerSockets, openServers } from './tracking.ts';
 import { until } from './wait.ts';
 
@@ -123,9 +124,10 @@ export function adoptServer(server: unknown, what: string): net.Server {
     });
   }
   openServers.add(server);
-  server.on('connection', (socket: net.Socket) => {
+  server.prependListener('connection', (socket: net.Socket) => {
     learnerSockets.add(socket);
     socket.once('close', () => learnerSockets.delete(socket));
   });
+  recordLearnerServer(server);
   return server;
 }

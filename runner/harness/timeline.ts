@@ -2,119 +2,279 @@
 // and the sockets the learner's code accepts or opens. When a check fails, verify draws these
 // events as a two-column sequence diagram (runner/report/timeline.js), so a learner can tell
 // "my server never answered" from "it answered before the line was complete" from "it closed
-// too early". Recording observes only: it wraps emit/write/end on the socket instance and adds
-// no 'data' listener, so a paused socket stays paused.
+// too early".
+//
+// Recording observes only and costs almost nothing while nothing fails: it wraps push/write/end/
+// destroy on the socket instance and adds 'connect'/'close' listeners, never a 'data' or 'error'
+// listener (a paused socket stays paused, an unhandled error still crashes). An event keeps at
+// most PREVIEW_BYTES copied bytes and no strings are built: previews, connection numbers and
+// error codes are worked out in takeTimeline(), which only runs for a check that failed (or
+// with `verify --timeline`). NETLINGS_TIMELINE=off turns recording off (npm run bench).
+//
+// The store lives on globalThis: every copy of this module (one per test file) and the worker's
+// setup (runner/engine/worker-setup.js, which starts and takes the timeline around each check)
+// share it. UDP is recorded by timeline-udp.ts; the events are made ready to send and draw by
+// timeline-take.ts.
+import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
+export type Kind =
+  | 'connect' // the check's client connected (or the learner's client reached the check's server)
+  | 'accept' // a server accepted a connection
+  | 'secure' // the TLS handshake completed (detail: the authorisation error, if any)
+  | 'send' // write() called
+  | 'recv' // bytes arrived from the kernel (the chunks as the socket really got them)
+  | 'fin-sent' // end() called
+  | 'fin-recv' // the other side's FIN arrived
+  | 'destroy' // destroy() called before both directions had ended
+  | 'reset' // resetAndDestroy(): an RST
+  | 'error' // the socket failed (detail: the code)
+  | 'close'
+  | 'wait' // the check started waiting for something (detail: what)
+  | 'gave-up' // the check failed here (detail: the failure's message)
+  | 'clean-up' // the check ended; what follows is the runner closing what was left open
+  | 'note';
+
+/** One event as the formatter gets it (runner/report/timeline.js has the same shape). */
 export interface WireEvent {
   t: number;
   side: 'check' | 'learner';
   conn: number;
-  kind: 'connect' | 'accept' | 'send' | 'recv' | 'fin-sent' | 'fin-recv' | 'reset' | 'error' | 'close' | 'gave-up' | 'note';
+  kind: Kind;
   bytes?: number;
   preview?: string;
   detail?: string;
+  /** UDP: the datagram's source and destination ports. */
+  udp?: { from?: number; to?: number };
 }
 
-/** Enough for any check; a runaway writer cannot make the report huge. */
-const MAX_EVENTS = 2000;
-const PREVIEW_CHARS = 20;
+export type Side = 'check' | 'learner';
+/** A recorded socket: its connection key is found once its ports are known. */
+export interface End {
+  /** The check it was recorded in: a socket of an earlier check closing now is not this one's. */
+  check: number;
+  side: Side;
+  socket: net.Socket;
+  accepted: boolean;
+  key?: number | string;
+}
+export interface Raw {
+  t: number;
+  side: Side;
+  end?: End;
+  kind: Kind;
+  bytes?: number;
+  head?: Buffer | string;
+  /** The last bytes of a chunk longer than the head: where a line gets cut. */
+  tail?: Buffer;
+  detail?: string;
+  error?: unknown;
+  from?: number;
+  to?: number;
+}
+export interface Store {
+  mode: 'off' | 'failed' | 'all';
+  check: number;
+  origin: number;
+  first: Raw[];
+  /** After `first` is full: a ring of the latest events, so the end (the failure) is never lost. */
+  last: Raw[];
+  next: number;
+  links: Array<[number, number]>;
+  unixCount: { check: number; learner: number };
+  /** UDP sockets that are the checks' or not to be recorded; all others are the learner's. */
+  udpRoles: WeakMap<dgram.Socket, 'check' | 'quiet'>;
+  /** The dgram wrappers (timeline-udp.ts) are installed once per worker, by the first copy. */
+  udpInstalled?: boolean;
+}
 
-let origin = performance.now();
-let events: WireEvent[] = [];
-let nextConn = 1;
-/** Both ends of a connection share a number: the client's local port is the server's remote port. */
-const connByPort = new Map<number, number>();
+/** The first and the last this many events are kept; a runaway writer cannot make the report huge. */
+export const KEEP = 600;
+const PREVIEW_BYTES = 24;
+const TAIL_BYTES = 16;
+/** A chunk up to PREVIEW_BYTES is shown whole; a longer one as its start and its end. */
+export const HEAD_CHARS = 5;
+export const TAIL_CHARS = 10;
+const KEY = Symbol.for('netlings.timeline');
+const now = performance.now.bind(performance); // captured before learner code can replace it
+
+const g = globalThis as unknown as Record<symbol, Store | undefined>;
+const mode = process.env.NETLINGS_TIMELINE === 'off' ? 'off' : process.env.NETLINGS_TIMELINE === 'all' ? 'all' : 'failed';
+export const store: Store = (g[KEY] ??= { mode, check: 0, origin: now(), first: [], last: [], next: 0, links: [], unixCount: { check: 0, learner: 0 }, udpRoles: new WeakMap() });
 
 /** Starts an empty timeline (before each check). */
 export function startTimeline(): void {
-  origin = performance.now();
-  events = [];
-  nextConn = 1;
-  connByPort.clear();
+  store.check++;
+  store.origin = now();
+  store.first = [];
+  store.last = [];
+  store.next = 0;
+  store.links = [];
+  store.unixCount = { check: 0, learner: 0 };
 }
 
-export function timelineEvents(): WireEvent[] {
-  return events;
-}
-
-function push(event: Omit<WireEvent, 't'>): void {
-  if (events.length < MAX_EVENTS) events.push({ t: Math.round((performance.now() - origin) * 10) / 10, ...event });
+export function push(event: Omit<Raw, 't'>): void {
+  if (event.end && event.end.check !== store.check) return;
+  const raw = event as Raw;
+  raw.t = now() - store.origin;
+  if (store.first.length < KEEP) store.first.push(raw);
+  else store.last[store.next++ % KEEP] = raw;
 }
 
 /** Gives two ports the same connection number (a proxy's inbound and outbound sides). */
 export function linkPorts(a: number | undefined, b: number | undefined): void {
-  if (a === undefined || b === undefined) return;
-  const conn = connByPort.get(a) ?? connByPort.get(b) ?? nextConn++;
-  connByPort.set(a, conn).set(b, conn);
+  if (store.mode !== 'off' && a !== undefined && b !== undefined) store.links.push([a, b]);
 }
 
-function connFor(port: number | undefined): number {
-  if (port === undefined) return 0;
-  let conn = connByPort.get(port);
-  if (conn === undefined) connByPort.set(port, (conn = nextConn++));
-  return conn;
+/** Notes something the check did or decided. */
+export function note(kind: 'gave-up' | 'note' | 'wait' | 'clean-up', detail = ''): void {
+  if (store.mode !== 'off') push({ side: 'check', kind, detail });
 }
 
-/** The first characters of a chunk, escaped as a JSON string. */
-export function preview(chunk: unknown): string {
-  const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8', 0, PREVIEW_CHARS * 4) : String(chunk);
-  const cut = text.length > PREVIEW_CHARS;
-  return `${JSON.stringify(text.slice(0, PREVIEW_CHARS))}${cut ? '…' : ''}`;
+/** A copy of the first bytes of a chunk (never a view: it would keep the whole chunk alive). */
+export function head(chunk: unknown, encoding?: unknown): { bytes: number; head?: Buffer | string; tail?: Buffer } {
+  if (typeof chunk === 'string') {
+    const enc = typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8';
+    if (chunk.length <= PREVIEW_BYTES) return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk, enc) };
+    return { bytes: Buffer.byteLength(chunk, enc), head: Buffer.from(chunk.slice(0, PREVIEW_BYTES), enc), tail: Buffer.from(chunk.slice(-TAIL_BYTES), enc) };
+  }
+  if (chunk instanceof Uint8Array) {
+    if (chunk.length <= PREVIEW_BYTES) return { bytes: chunk.length, head: Buffer.from(chunk) };
+    return { bytes: chunk.length, head: Buffer.from(chunk.subarray(0, PREVIEW_BYTES)), tail: Buffer.from(chunk.subarray(-TAIL_BYTES)) };
+  }
+  return { bytes: 0 };
 }
 
-const byteLength = (chunk: unknown) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as { length?: number })?.length ?? 0);
+/** The key both ends of a TCP connection share: the client's port (the server's remote port). */
+export function keyOf(end: End): number | string | undefined {
+  if (end.key !== undefined) return end.key;
+  const port = end.accepted ? end.socket.remotePort : end.socket.localPort;
+  if (port !== undefined) return (end.key = port);
+  // A Unix socket has no ports: the n-th connection the check makes is the n-th one accepted.
+  if (end.accepted || !end.socket.connecting) return (end.key = `unix ${++store.unixCount[end.side]}`);
+  return undefined;
+}
 
-/** Notes something the check did or decided, e.g. the wait it gave up on. */
-export function note(kind: 'gave-up' | 'note', detail: string): void {
-  push({ side: 'check', conn: 0, kind, detail });
+const recorded = new WeakSet<object>();
+
+/**
+ * Records a TCP, TLS or Unix socket's events. `side` says whose socket it is. A server's
+ * accepted socket is recorded as accepted at once; a client's connection when it connects.
+ * `tcpOnly`: the TCP socket below a learner's TLS connection (its TLS socket is recorded too).
+ */
+export function recordSocket(socket: net.Socket, side: Side, { tcpOnly = false }: { tcpOnly?: boolean } = {}): void {
+  if (store.mode === 'off' || recorded.has(socket)) return;
+  recorded.add(socket);
+  const s = socket as net.Socket & { server?: unknown; _server?: unknown; encrypted?: boolean };
+  const end: End = { check: store.check, side, socket, accepted: Boolean(s.server ?? s._server) };
+  const tls = Boolean(s.encrypted);
+  if (tcpOnly) {
+    // Its TLS socket tells the rest; the TCP socket's close only matters if the handshake failed.
+    keyOf(end);
+    push({ side, end, kind: 'accept' });
+    socket.once('close', () => push({ side, end, kind: 'close', error: (socket as net.Socket & { errored?: unknown }).errored }));
+    return;
+  }
+  if (end.accepted) {
+    keyOf(end);
+    push({ side, end, kind: tls ? 'secure' : 'accept' });
+  } else {
+    socket.once('connect', () => {
+      keyOf(end);
+      push({ side, end, kind: 'connect' });
+    });
+  }
+  if (tls) socket.once('secureConnect', () => push({ side, end, kind: 'secure', error: (socket as net.Socket & { authorizationError?: unknown }).authorizationError }));
+  socket.once('close', () => push({ side, end, kind: 'close', error: (socket as net.Socket & { errored?: unknown }).errored }));
+  // Bytes and EOF as the socket receives them, however the code reads them ('data', 'readable',
+  // for await, readline): node's stream code calls push() on the instance.
+  const push_ = socket.push;
+  socket.push = function (this: net.Socket, chunk: unknown, encoding?: BufferEncoding) {
+    if (chunk === null) push({ side, end, kind: 'fin-recv' });
+    else push({ side, end, kind: 'recv', ...head(chunk, encoding) });
+    return push_.call(this, chunk, encoding);
+  };
+  // Node replaces a socket's write() once the other side's FIN arrives (allowHalfOpen: false):
+  // an accessor keeps recording through node's replacement. Anyone else who sets write() wraps
+  // the recording one they read before (framing.ts's watchWrites, learner code): theirs is
+  // returned from then on, and it still calls ours.
+  let write = socket.write;
+  let outer: typeof socket.write | undefined;
+  const recordingWrite = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
+    if (!this.writableEnded && !this.destroyed) push({ side, end, kind: 'send', ...head(chunk, rest[0]) });
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof socket.write;
+  Object.defineProperty(socket, 'write', {
+    configurable: true,
+    get: () => outer ?? recordingWrite,
+    set: (replacement: typeof socket.write) => {
+      if (replacement?.name === 'writeAfterFIN') write = replacement;
+      else outer = replacement === recordingWrite ? undefined : replacement;
+    },
+  });
+  const end_ = socket.end;
+  socket.end = function (this: net.Socket, ...args: unknown[]) {
+    if (!this.writableEnded && !this.destroyed) {
+      if (args[0] !== undefined && args[0] !== null && typeof args[0] !== 'function') push({ side, end, kind: 'send', ...head(args[0], args[1]) });
+      push({ side, end, kind: 'fin-sent' });
+    }
+    return (end_ as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof socket.end;
+  const destroy = socket.destroy;
+  socket.destroy = function (this: net.Socket, error?: Error) {
+    // Node destroys a socket itself once both directions have ended (autoDestroy), and on a
+    // failed read or write (with the error): only an abrupt destroy() is an event of its own.
+    if (!this.destroyed && !(this.readableEnded && this.writableFinished)) push({ side, end, kind: error ? 'error' : 'destroy', error });
+    return destroy.call(this, error);
+  };
+  const resetAndDestroy = socket.resetAndDestroy;
+  if (resetAndDestroy) {
+    socket.resetAndDestroy = function (this: net.Socket) {
+      if (!this.destroyed) push({ side, end, kind: 'reset' });
+      return resetAndDestroy.call(this);
+    };
+  }
 }
 
 /**
- * Records a socket's events. `side` says whose socket it is; `port` picks the connection number
- * (the check's client: its local port; the learner's accepted socket: its remote port).
+ * Records every connection a learner's server accepts, before the learner's own 'connection'
+ * listener runs (a greeting written at once is recorded too). For a TLS server, the TCP socket
+ * shows the accept and the TLS socket the rest; a failed handshake is noted.
  */
-export function recordSocket(socket: net.Socket, side: 'check' | 'learner'): void {
-  const conn = () => connFor(side === 'check' ? socket.localPort : socket.remotePort);
-  const emit = socket.emit;
-  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
-    switch (event) {
-      case 'connect':
-        push({ side, conn: conn(), kind: 'connect' });
-        break;
-      case 'data':
-        push({ side, conn: conn(), kind: 'recv', bytes: byteLength(args[0]), preview: preview(args[0]) });
-        break;
-      case 'end':
-        push({ side, conn: conn(), kind: 'fin-recv' });
-        break;
-      case 'error':
-        push({ side, conn: conn(), kind: 'error', detail: (args[0] as NodeJS.ErrnoException)?.code ?? String((args[0] as Error)?.message ?? args[0]) });
-        break;
-      case 'close':
-        push({ side, conn: conn(), kind: 'close' });
-        break;
-    }
-    return (emit as (...a: unknown[]) => boolean).call(this, event, ...args);
-  } as typeof socket.emit;
-  const write = socket.write;
-  socket.write = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
-    if (!this.writableEnded && !this.destroyed) push({ side, conn: conn(), kind: 'send', bytes: byteLength(chunk), preview: preview(chunk) });
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof socket.write;
-  const end = socket.end;
-  socket.end = function (this: net.Socket, ...args: unknown[]) {
-    if (!this.writableEnded && !this.destroyed) {
-      if (args[0] !== undefined && typeof args[0] !== 'function') push({ side, conn: conn(), kind: 'send', bytes: byteLength(args[0]), preview: preview(args[0]) });
-      push({ side, conn: conn(), kind: 'fin-sent' });
-    }
-    return (end as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof socket.end;
-  const resetAndDestroy = socket.resetAndDestroy;
-  socket.resetAndDestroy = function (this: net.Socket) {
-    if (!this.destroyed) push({ side, conn: conn(), kind: 'reset' });
-    return resetAndDestroy.call(this);
-  };
-  if (side === 'learner') push({ side, conn: conn(), kind: 'accept' });
+export function recordLearnerServer(server: net.Server): void {
+  recordServer(server, 'learner');
+}
+
+/** The same for a test server (the check's side): its TLS handshakes that fail are noted too. */
+export function recordServer(server: net.Server, side: Side): void {
+  if (store.mode === 'off' || recorded.has(server)) return;
+  recorded.add(server);
+  const isTls = typeof (server as net.Server & { setSecureContext?: unknown }).setSecureContext === 'function';
+  server.prependListener('connection', (socket: net.Socket) => recordSocket(socket, side, { tcpOnly: isTls }));
+  if (!isTls) return;
+  server.prependListener('secureConnection', (socket: net.Socket) => recordSocket(socket, side));
+  server.prependListener('tlsClientError', (error: unknown) => push({ side, kind: 'note', detail: `the TLS handshake failed: ${codeOf(error)}` }));
+}
+
+/** An error's code (or its message), for one line. */
+export const codeOf = (error: unknown): string | undefined => {
+  if (error === undefined || error === null) return undefined;
+  try {
+    const e = error as NodeJS.ErrnoException;
+    return String(e.code ?? e.message ?? e);
+  } catch {
+    return 'an unreadable error';
+  }
+};
+
+/** True the first time it is called in this worker: the caller installs the dgram wrappers. */
+export function claimUdpRecording(): boolean {
+  if (store.udpInstalled) return false;
+  return (store.udpInstalled = true);
+}
+
+/** Whether the worker should send the timeline of a check that ended in `state`. */
+export function timelineWanted(failed: boolean): boolean {
+  return store.mode === 'all' || (store.mode === 'failed' && failed);
 }

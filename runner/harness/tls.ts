@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { fail, show } from './failure.ts';
 import { HOST } from './net.ts';
 import { Peer } from './peer.ts';
+import { recordServer } from './timeline.ts';
 import { abandonedSockets, openServers } from './tracking.ts';
 import { until, within } from './wait.ts';
 
@@ -31,6 +32,15 @@ export class TlsPeer extends Peer {
   /** A TLSSocket cannot be reset itself (its handle is the TLS layer): reset the TCP socket. */
   override reset(): void {
     this.raw.resetAndDestroy();
+  }
+
+  /**
+   * Breaks the TLS stream: writes a record that does not decrypt straight onto the TCP socket
+   * below, so the other side's TLS fails (bad record MAC) after what it already received. A
+   * reset cannot show that: Node's TLS reports a reset after data as an orderly 'end'.
+   */
+  corrupt(): void {
+    this.raw.write(Buffer.from([0x17, 0x03, 0x03, 0x00, 0x05, 1, 2, 3, 4, 5]));
   }
 
   private onChange = (notify: () => void) => {
@@ -79,11 +89,11 @@ export function tlsConnect(port: number, options: tls.ConnectionOptions, other =
 }
 
 /**
- * A TLS test server on 127.0.0.1:0 for checking a learner's client. Each completed handshake
+ * A TLS test server on 127.0.0.1:0 (or `where.host`, e.g. ::1) for checking a learner's client. Each completed handshake
  * becomes a TlsPeer, passed to `onConnection` and kept for `nextConnection()`. Handshakes the
  * client aborts (it refused our certificate) are kept in `clientErrors`.
  */
-export async function tlsServe(options: tls.TlsOptions, onConnection?: (peer: TlsPeer) => void) {
+export async function tlsServe(options: tls.TlsOptions, onConnection?: (peer: TlsPeer) => void, where: { host?: string } = {}) {
   const accepted: TlsPeer[] = [];
   const clientErrors: Error[] = [];
   const events = new EventEmitter();
@@ -108,8 +118,10 @@ export async function tlsServe(options: tls.TlsOptions, onConnection?: (peer: Tl
     events.emit('change');
   });
   openServers.add(server);
-  server.listen(0, HOST);
-  await within(once(server, 'listening'), 'the test TLS server to start listening');
+  recordServer(server, 'check');
+  server.listen(0, where.host ?? HOST);
+  // Rejects when it cannot listen there (no IPv6 loopback): the check then skips with a note.
+  await within(Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]), 'the test TLS server to start listening');
   let taken = 0;
   return {
     port: (server.address() as net.AddressInfo).port,

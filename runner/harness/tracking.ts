@@ -3,15 +3,29 @@ import { EventEmitter, once } from 'node:events';
 import type net from 'node:net';
 import { clearTimeout, setTimeout } from './clock.ts';
 import { fail } from './failure.ts';
+import { recordSocket } from './timeline.ts';
 import { until, within } from './wait.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** How long clean-up lets connections end by themselves before destroying them. */
 const GRACE_MS = 1000;
-export const openSockets = new Set<net.Socket>();
+
+/** A set of sockets whose every member is recorded on the wire timeline (timeline.ts). */
+class RecordedSockets extends Set<net.Socket> {
+  constructor(private readonly side: 'check' | 'learner') {
+    super();
+  }
+  override add(socket: net.Socket): this {
+    recordSocket(socket, this.side);
+    return super.add(socket);
+  }
+}
+
+/** Sockets the checks opened (or accepted, as a test server). */
+export const openSockets: Set<net.Socket> = new RecordedSockets('check');
 export const openServers = new Set<net.Server>();
 /** Connections accepted by the learner's servers, to tell whether they close them. */
-export const learnerSockets = new Set<net.Socket>();
+export const learnerSockets: Set<net.Socket> = new RecordedSockets('learner');
 /** Errors emitted by those connections during the current check. */
 const learnerErrors: NodeJS.ErrnoException[] = [];
 const learnerChanges = new EventEmitter();

@@ -5,6 +5,8 @@ import { EventEmitter, once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LOOPBACK, trackUdp, type UdpFamily } from './udp-inbox.ts';
+import { note } from './timeline.ts';
+import { markUdp } from './timeline-udp.ts';
 import { until, within } from './wait.ts';
 
 export interface ChaosRule {
@@ -27,7 +29,8 @@ export const reverse = (n: number): ChaosRule => ({ collect: n, deliver: Array.f
  */
 export async function udpChaosProxy(target: { port: number; family?: UdpFamily }, rule: ChaosRule, pace: (forwarded: number) => Promise<void> = () => nextTurn().then(() => {})) {
   const family = target.family ?? 'udp4';
-  const socket = trackUdp(dgram.createSocket(family));
+  // Not recorded itself: the timeline shows what the learner's sockets sent and received.
+  const socket = markUdp(trackUdp(dgram.createSocket(family)), 'quiet');
   const collected: Buffer[] = [];
   const changes = new EventEmitter();
   socket.on('message', (msg: Buffer) => {
@@ -53,6 +56,7 @@ export async function udpChaosProxy(target: { port: number; family?: UdpFamily }
         { hint, detail: () => `the proxy received ${collected.length} of ${rule.collect} datagrams` },
       );
       let forwarded = 0;
+      note('note', `the test's proxy forwards datagrams ${rule.deliver.map((i) => i + 1).join(', ')} of ${collected.length}`);
       for (const i of rule.deliver) {
         await new Promise<void>((resolve, reject) => socket.send(collected[i], target.port, LOOPBACK[family], (err) => (err ? reject(err) : resolve())));
         await pace(++forwarded);

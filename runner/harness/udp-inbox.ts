@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { markUdp } from './timeline-udp.ts';
 import { until, within } from './wait.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
@@ -14,6 +15,7 @@ const sockets = new Set<dgram.Socket>();
 
 /** Registers a check's UDP socket to be closed after the check. */
 export function trackUdp(socket: dgram.Socket): dgram.Socket {
+  markUdp(socket, 'check');
   sockets.add(socket);
   socket.once('close', () => sockets.delete(socket));
   return socket;

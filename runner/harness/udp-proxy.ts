@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { Datagram } from './udp.ts';
 import { UDP_HOST } from './udp-peer.ts';
 import { ownSocket } from './udp-tracking.ts';
+import { note } from './timeline.ts';
+import { markUdp } from './timeline-udp.ts';
 import { until, within, type WaitOptions } from './wait.ts';
 
 export interface LossyOptions {
@@ -16,7 +18,8 @@ export interface LossyOptions {
 
 /** Starts a proxy in front of 127.0.0.1:`targetPort` that drops the first `dropFirst` requests. */
 export async function lossyProxy(targetPort: number, { dropFirst }: LossyOptions) {
-  const front = ownSocket();
+  // The proxy's sockets are not recorded themselves: notes say what it dropped.
+  const front = markUdp(ownSocket(), 'quiet');
   const fromClients: Datagram[] = [];
   const changes = new EventEmitter();
   /** One connected upstream socket per client, so each reply finds its way back to its client. */
@@ -26,7 +29,7 @@ export async function lossyProxy(targetPort: number, { dropFirst }: LossyOptions
     const key = `${client.address}:${client.port}`;
     let upstream = upstreams.get(key);
     if (!upstream) {
-      const socket = ownSocket();
+      const socket = markUdp(ownSocket(), 'quiet');
       socket.on('message', (data: Buffer) => front.send(data, client.port, client.address));
       socket.connect(targetPort, UDP_HOST);
       // A socket that is still connecting cannot send yet: forward once it is connected.
@@ -40,7 +43,8 @@ export async function lossyProxy(targetPort: number, { dropFirst }: LossyOptions
     const datagram = { data, from: { address: rinfo.address, port: rinfo.port }, at: performance.now() };
     fromClients.push(datagram);
     changes.emit('change');
-    if (fromClients.length > dropFirst) void upstreamFor(datagram.from).then((upstream) => upstream.send(data));
+    if (fromClients.length <= dropFirst) note('note', `the test's proxy drops datagram ${fromClients.length} (lost on purpose)`);
+    else void upstreamFor(datagram.from).then((upstream) => upstream.send(data));
   });
   front.bind(0, UDP_HOST);
   await within(once(front, 'listening'), 'the lossy UDP proxy to start');

@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { markUdp } from './timeline-udp.ts';
 import { AFTER_CHECK, onCheckEnd } from './lifecycle.ts';
 
 /** Sockets the harness made (test clients, servers, proxies) or bound (the learner's servers). */
@@ -31,6 +32,7 @@ export function ownSocket(): dgram.Socket {
   // Big enough for a 65,507-byte datagram on every system (macOS defaults to 9,216 bytes).
   const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: process.platform === 'darwin' ? 65_536 : undefined });
   ours.add(socket);
+  markUdp(socket, 'check');
   ownUdp.add(socket);
   socket.once('close', () => ownUdp.delete(socket));
   // A check's socket may get ECONNREFUSED (ICMP) errors; the owner reads them where it cares.
@@ -76,10 +78,12 @@ const trackingSend = function (this: dgram.Socket, ...args: unknown[]) {
 trackingSend.netlingsOriginal = originalSend;
 dgram.Socket.prototype.send = trackingSend;
 
+
 /** An own socket that outlives a check (a server for a whole test file); its owner closes it. */
 export function lastingOwnSocket(): dgram.Socket {
   const socket = dgram.createSocket('udp4');
   ours.add(socket);
+  markUdp(socket, 'check');
   socket.on('error', () => {});
   return socket;
 }

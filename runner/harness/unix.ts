@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout } from './clock.ts';
 import { fail, show } from './failure.ts';
 import { Peer } from './peer.ts';
+import { recordLearnerServer } from './timeline.ts';
 import { learnerSockets, openServers } from './tracking.ts';
 import { until, within, type WaitOptions } from './wait.ts';
 import { AFTER_CHECK, onCheckEnd, onFileEnd } from './lifecycle.ts';
@@ -90,10 +91,11 @@ export async function listenOnPath(server: unknown, socketPath: string, what: st
 export function trackLearnerServer(server: net.Server): void {
   if (openServers.has(server)) return;
   openServers.add(server);
-  server.on('connection', (socket: net.Socket) => {
+  server.prependListener('connection', (socket: net.Socket) => {
     learnerSockets.add(socket);
     socket.once('close', () => learnerSockets.delete(socket));
   });
+  recordLearnerServer(server);
 }
 
 /** Connects to the Unix socket at `socketPath` and waits until the server accepted. */

@@ -2,6 +2,7 @@
 import { clearTimeout, setTimeout } from './clock.ts';
 import { step } from './watchdog.ts';
 import { LessonFailure } from './failure.ts';
+import { note } from './timeline.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AFTER_CHECK, onCheckEnd, onCheckStart } from './lifecycle.ts';
 
@@ -52,6 +53,7 @@ export function within<T>(promise: Promise<T>, waitingFor: string, options: Wait
   const again = timedOut.has(waitingFor);
   const ms = again ? Math.min(REPEAT_DEADLINE_MS, options.ms ?? STEP_DEADLINE_MS) : options.ms ?? STEP_DEADLINE_MS;
   step(`waiting for ${waitingFor}`);
+  note('wait', waitingFor);
   const crash = takePendingCrash();
   if (crash) return Promise.reject(crash);
   return new Promise<T>((resolve, reject) => {

@@ -153,10 +153,12 @@ describe('Task 1: createPki()', () => {
   });
 
   test("puts the name it was given into the client certificate's CN, exactly [1.4]", async () => {
-    for (const name of ['Zoë Ångström-Lund', 'alice']) {
+    // Spaces at both ends and inside, digits, '.' and '-' are all part of a name (1.4).
+    for (const name of ['Zoë Ångström-Lund', 'alice', ' J.-P.  Ørsted 2 ']) {
       const { client } = await pkiOf(name);
       const cn = client.toLegacyObject().subject?.CN;
-      expectEqual(String(cn), name, `the CN of the client certificate made by createPki(${show(name)})`, HINT.cn);
+      const hint = typeof cn === 'string' && cn !== name && cn === name.trim() ? 'Use the name exactly as given, spaces at its ends included: do not trim() it.' : HINT.cn;
+      expectEqual(String(cn), name, `the CN of the client certificate made by createPki(${show(name)})`, hint);
     }
   });
 
@@ -243,13 +245,21 @@ function handshakeHint(code: string): string {
 
 // ---------- Task 2: the learner's greeting server ------------------------------------------
 
+/** Per port of a learner's server: how many connections it took ('secureConnection'). */
+const secureConnections = new Map<number, () => number>();
+
 async function startGreetingServer(): Promise<number> {
   const files = { ca: await pki.caCert(), ...(await pki.server()) };
   const server = await lesson.call('createGreetingServer', files);
   if (server !== null && typeof server === 'object' && !(server instanceof tls.Server)) {
     fail({ message: 'createGreetingServer() should return a TLS server', expected: 'a server made with tls.createServer(...)', actual: (server as object).constructor?.name ?? typeof server, hint: 'Use tls.createServer(options, callback), not net.createServer.' });
   }
-  return listen(server, 'createGreetingServer()');
+  // Tells "refused our certificate" from "took the connection, then dropped the greeting".
+  let taken = 0;
+  if (server instanceof tls.Server) server.on('secureConnection', () => taken++);
+  const port = await listen(server, 'createGreetingServer()');
+  secureConnections.set(port, () => taken);
+  return port;
 }
 
 /** Connects to the learner's server as a client with this certificate (or none). */
@@ -268,8 +278,12 @@ async function expectGreeting(port: number, cn: string | null): Promise<void> {
   const got = peer.text();
   if (got === expected) return;
   let hint = HINT.greeting;
-  if (got === '') hint = `Your server closed the connection without a word. It must accept a client whose certificate the CA signed: pass ca (the CA certificate) in the tls.createServer() options, with requestCert: true.`;
-  else if (cn !== null && /undefined|anonymous/.test(got)) hint = "Your server saw no certificate: socket.getPeerCertificate() is {} unless the server asks for one. Pass requestCert: true.";
+  if (got === '') {
+    // Did the server take the connection (its secure connection callback ran), or refuse us?
+    hint = !secureConnections.get(port)?.()
+      ? `Your server closed the connection without a word. It must accept a client whose certificate the CA signed: pass ca (the CA certificate) in the tls.createServer() options, with requestCert: true.`
+      : 'Your server took the connection (its secure connection callback ran) but closed it before the greeting arrived: socket.destroy() throws away what is still queued. Send the greeting and end with socket.end(greeting).';
+  } else if (cn !== null && /undefined|anonymous/.test(got)) hint = "Your server saw no certificate: socket.getPeerCertificate() is {} unless the server asks for one. Pass requestCert: true.";
   else if (got.includes('undefined')) hint = HINT.anonymous;
   else if (got.replace(/\n?$/, '\n') === expected) hint = 'End the greeting with "\\n".';
   fail({ message: `your server's greeting for a client whose certificate says CN=${cn ?? '(none)'} was not what the protocol asks for`, expected: show(expected), actual: show(got), hint });
@@ -342,8 +356,8 @@ function rejectionHint(err: unknown, otherwise = HINT.whole): string {
 }
 
 /** Calls fetchGreeting() without waiting; `guard` ends any wait at once if it rejects. */
-async function startFetch(port: number, servername = 'localhost') {
-  const reply: Promise<string> = lesson.call('fetchGreeting', port, '127.0.0.1', servername, await clientFiles()).catch((err: unknown) => todoOrRethrow('fetchGreeting', lesson.file, err));
+async function startFetch(port: number, servername = 'localhost', host = '127.0.0.1') {
+  const reply: Promise<string> = lesson.call('fetchGreeting', port, host, servername, await clientFiles()).catch((err: unknown) => todoOrRethrow('fetchGreeting', lesson.file, err));
   reply.catch(() => {}); // handled wherever it is awaited
   // The reply, with a rejection turned into a failure that says what it means.
   const explained = reply.catch((err: unknown) => {
@@ -367,8 +381,8 @@ function describeError(err: unknown): string {
 }
 
 /** A test server with a certificate of this variant that greets "alice" unless told otherwise. */
-async function testServer(variant: Variant, onConnection: (peer: TlsPeer) => void = (peer) => peer.end('Hello, alice!\n')) {
-  return tlsServe({ ...(await pki.server(variant)), ca: await pki.caCert(), requestCert: true, rejectUnauthorized: false }, onConnection);
+async function testServer(variant: Variant, onConnection: (peer: TlsPeer) => void = (peer) => peer.end('Hello, alice!\n'), host?: string) {
+  return tlsServe({ ...(await pki.server(variant)), ca: await pki.caCert(), requestCert: true, rejectUnauthorized: false }, onConnection, { host });
 }
 
 /** Waits for fetchGreeting() to settle and returns how; a TODO or a harness failure is rethrown. */
@@ -459,6 +473,31 @@ describe('Task 3: fetchGreeting()', () => {
       await expectRejection(srv.port, servername, code, `the server's certificate ${what}`, HINT.lax);
     });
   }
+
+  test('connects to the host it is given: a server only on ::1 [3.1]', async (ctx) => {
+    // The test PKI's server certificate names localhost, so servername 'localhost' verifies at ::1 too.
+    const srv = await testServer('good', undefined, '::1').catch(() => undefined);
+    if (!srv) return ctx.skip('IPv6 loopback (::1) is not available on this machine');
+    const f = await startFetch(srv.port, 'localhost', '::1');
+    const o = await outcome(f.reply, 'fetchGreeting(port, "::1", "localhost", …) to resolve', 'Connect to the host you were given (tls.connect({ host, port, … })), not to a fixed address.');
+    if (o.resolved) return expectEqual(o.value, 'Hello, alice!\n', 'the text fetchGreeting() resolved with, from a server on ::1', HINT.whole);
+    const code = String((o.error as NodeJS.ErrnoException)?.code ?? '');
+    fail({
+      message: 'fetchGreeting() did not reach a server that listens only on ::1',
+      expected: "a connection to host '::1' and the reply \"Hello, alice!\\n\"",
+      actual: describeError(o.error),
+      hint: code === 'ECONNREFUSED' ? 'Connect to the host you were given (tls.connect({ host, port, … })): nothing listens on 127.0.0.1 at that port.' : rejectionHint(o.error, 'Connect to the host you were given (tls.connect({ host, port, … })).'),
+    });
+  });
+
+  test('rejects when the connection breaks after part of the reply arrived [3.4, 3.5]', async () => {
+    // "Hello, al" arrives, then a record that does not decrypt: the client's TLS fails after data,
+    // so a client that resolves with whatever it has on 'error' (or on 'close') shows it.
+    const srv = await testServer('good', (peer) => void peer.write('Hello, al').then(() => peer.corrupt(), () => {}));
+    const { reply } = await startFetch(srv.port);
+    const o = await outcome(reply, 'fetchGreeting() to reject: the TLS stream broke after "Hello, al"', "Reject on 'error'; resolve only on 'end'.");
+    if (o.resolved) fail({ message: 'fetchGreeting() resolved although the connection broke in the middle of the reply', expected: 'a rejection (a TLS error: bad record MAC): the server never ended the reply', actual: `resolved with ${show(o.value)}`, hint: "Reject on 'error', also when some data arrived before it; resolve only on 'end', when the server has finished." });
+  });
 
   test('rejects when nothing listens on the port (ECONNREFUSED) [3.5]', async () => {
     await expectRejection(await closedPort(), 'localhost', 'ECONNREFUSED', 'nothing listens on that port', "Listen for 'error' on the socket and reject the promise with it.");

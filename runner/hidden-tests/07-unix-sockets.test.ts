@@ -246,6 +246,18 @@ describe('Task 1: createControlServer()', () => {
     await client.expectEnd('your server to end the connection after the client ended its side', HINT.end);
   });
 
+  test('never answers an unfinished last line, also when the client ends after it [1.1, 1.5]', async () => {
+    const client = await connectPath(await startControlServer(), 'your server');
+    // "PING" without its "\n" is not a command: the client ends before the rest arrives.
+    await client.write('PING\nPING');
+    client.end();
+    await client.expectNext('PONG\n', 'the reply to "PING\\n", sent with an unfinished "PING" just before the client ended its side', HINT.ping);
+    await client.expectEnd(
+      'your server to end the connection without answering the unfinished "PING"',
+      'Text after the last "\\n" is not a command: when the client ends, drop it (answer nothing for it) and end your side.',
+    );
+  });
+
   test('keeps serving other clients after one breaks its connection [1.5]', async () => {
     const at = await startControlServer();
     const rude = await connectPath(at, 'your server');
@@ -381,7 +393,7 @@ describe('Task 2: listenSafely()', () => {
       const before = readdirSync(socketFolder()).length;
       const server = greeter();
       const error = await expectRejectedWith(start('listenSafely', server, at), 'ENAMETOOLONG', what, HINT.tooLong);
-      if (!error.message.trim()) fail({ message: 'listenSafely() rejected with ENAMETOOLONG, but the Error has no message', expected: 'a message that says why, e.g. "the socket path is 120 bytes; at most 107 fit"', actual: 'an empty message', hint: 'Pass a message to new Error(...): it is what a user of your server reads.' });
+      if (!error.message.replace('ENAMETOOLONG', '').replace(/[\s:,.-]/g, '')) fail({ message: `listenSafely() rejected with ENAMETOOLONG, but the Error's message does not say why (${show(error.message)})`, expected: 'a message that says why, e.g. "the socket path is 120 bytes; at most 107 fit"', actual: error.message.trim() ? `only the code: ${show(error.message)}` : 'an empty message', hint: "Pass a message that says why to new Error(...), e.g. the path's length in bytes and the limit: it is what a user of your server reads; the code is for programs." });
       if (server.listening || readdirSync(socketFolder()).length !== before) {
         fail({ message: `listenSafely() listened or created a file although ${what}`, expected: 'nothing created', actual: server.listening ? 'the server is listening' : 'a new file in the folder', hint: HINT.tooLong });
       }
@@ -428,7 +440,11 @@ async function expectAnswer(at: string, command: string, reply: (peer: Peer) => 
   const srv = await servePath(at);
   const asking = startAsk(at, command);
   const conn = await asking.guard(srv.nextConnection());
-  await asking.guard(conn.expectNext(`${command}\n`, `the command ${show(`${command}\n`)} from your client`, 'Write the command followed by "\\n", and nothing else.'));
+  const commandHint = (got: string) =>
+    got !== `${command}\n` && got.replace(/\r?\n$/, '') === command.trim()
+      ? 'Send the command exactly as given, spaces at its ends included: do not trim() it.'
+      : 'Write the command followed by "\\n", and nothing else.';
+  await asking.guard(conn.expectNext(`${command}\n`, `the command ${show(`${command}\n`)} from your client`, commandHint));
   await reply(conn);
   const o = await asking.outcome('ask() to resolve with the first line of the reply', hint);
   if (!o.resolved) fail({ message: `ask() rejected: ${describeError(o.error)}`, expected: `resolved with ${show(expected)}`, actual: describeError(o.error), hint });
@@ -440,6 +456,8 @@ describe('Task 3: ask()', () => {
   test('sends the command followed by "\\n" to the socket at the path [3.1]', async () => {
     await expectAnswer(socketPath(), 'PING', (c) => c.write('PONG\n'), 'PONG', 'the reply was "PONG\\n"', HINT.ask);
     await expectAnswer(socketPath(), 'héllo wörld €', (c) => c.write('ERR unknown command\n'), 'ERR unknown command', 'the reply was "ERR unknown command\\n"', HINT.ask);
+    // The command goes out exactly as given: spaces at its ends are part of it (the server decides).
+    await expectAnswer(socketPath(), ' PING  ', (c) => c.write('ERR unknown command\n'), 'ERR unknown command', 'the reply was "ERR unknown command\\n"', HINT.ask);
   });
 
   test('resolves with the first line when it arrives one byte per chunk [3.2]', async () => {
@@ -504,6 +522,6 @@ describe('Task 3: ask()', () => {
     const { pid } = await serveInChild('07-unix-sockets', 'createControlServer', at);
     const o = await startAsk(at, 'PID').outcome('ask() to get the PID from your server in the child process', HINT.ask);
     if (!o.resolved) fail({ message: `ask() rejected: ${describeError(o.error)}`, expected: `resolved with ${show(String(pid))}`, actual: describeError(o.error), hint: HINT.ask });
-    expectEqual(o.value, String(pid), 'the PID your server in the child process sent, as ask() resolved it', o.value === String(process.pid) ? 'That is the id of the checks\' process: reply with process.pid, evaluated when the command arrives, in the process that runs the server.' : HINT.pid);
+    expectEqual(o.value, String(pid), 'the PID your server in the child process sent, as ask() resolved it', o.value === String(process.pid) ? 'That is the id of the checks\' process: reply with process.pid, evaluated when the command arrives, in the process that runs the server.' : o.value === pid.toString(16) ? 'That is the id in hexadecimal: write it in decimal, String(process.pid).' : HINT.pid);
   });
 });

@@ -285,6 +285,18 @@ describe('Task 1: createHttpServer(), limits', () => {
     await expectRefused(complete, calls, 431, 'a complete head of 8193 bytes', 'Also compare the size of a complete head (up to and including its empty line) with 8192.');
   });
 
+  test('an unfinished head of exactly 8192 bytes is not over the limit yet: no 431 before byte 8193 [1.12, 1.13]', async () => {
+    const { port, calls } = await start();
+    const start8192 = request('GET / HTTP/1.1', ['Host: x']).slice(0, -2); // no empty line yet
+    const conn = await open(port);
+    // 8192 bytes of head, then the client ends: an unfinished request, which gets no answer.
+    await conn.send(start8192 + `X-Filler: ${'a'.repeat(8192 - start8192.length - 10)}`);
+    conn.end();
+    const hint = 'The limit is "more than 8192 bytes": answer 431 only once byte 8193 of a head has arrived (buffer.length > 8192), not at exactly 8192.';
+    await conn.expectEnd('your server to end the connection without an answer: 8192 bytes of an unfinished head, then the client ended', hint);
+    if (calls.length) fail({ message: 'your server called the handler for an unfinished request', expected: 'no handler call', actual: `handler called with ${calls[0].method} ${show(calls[0].target)}`, hint: HINT.complete });
+  });
+
   test('takes a head of exactly 8192 bytes; the limit is per request, not per chunk [1.12]', async () => {
     const { port, calls } = await start();
     const conn = await open(port);
@@ -316,6 +328,14 @@ describe('Task 1: createHttpServer(), responses', () => {
     const res = await conn.response('the response to POST /created', HINT.complete);
     expectEqual(`${res.status} ${res.header('x-one')} ${res.header('content-type')} ${res.header('content-length')}`, '201 1 text/plain 8', "status, the handler's X-One and Content-Type headers, and Content-Length", "Write the handler's status, each of its headers as \"Name: value\", and Content-Length.");
     expectEqual(res.text, 'created\n', 'the body', HINT.bytes);
+    // "written as given": the handler's header names keep their case on the wire.
+    const names = res.headers.map(([name]) => name);
+    for (const name of ['X-One', 'Content-Type']) {
+      if (!names.includes(name)) {
+        const asSent = names.find((n) => n.toLowerCase() === name.toLowerCase());
+        fail({ message: `the handler's header ${name} is not on the wire as the handler wrote it`, expected: `a header line "${name}: …"`, actual: asSent ? `"${asSent}: …"` : `no such header (${names.join(', ')})`, hint: asSent ? "Write the handler's header names exactly as given: do not change their case." : "Write each of the handler's headers as \"Name: value\\r\\n\"." });
+      }
+    }
     const other = await conn.response('the response to GET /other', HINT.pipeline);
     expectEqual(`${other.status} ${other.text}`, '404 nope', 'the second status and body', 'Use the status the handler returned.');
   });
@@ -361,6 +381,12 @@ describe('Task 1: createHttpServer(), responses', () => {
     await conn.send(request('GET /fine HTTP/1.1'));
     const next = await conn.response('the response to GET /fine, sent on the same connection after the 500', 'After a 500 the request was still well-formed: keep the connection open for the next one.');
     expectEqual(`${next.status} ${next.text}`, '200 fine', 'the status and body after the 500', 'After a 500 keep the connection open.');
+    // A request pipelined behind the one whose handler throws is still answered, in order.
+    await conn.send(request('GET /boom HTTP/1.1') + request('GET /fine HTTP/1.1'));
+    const again = await conn.response('the response to GET /boom, sent in one chunk with GET /fine', "Call the handler inside try/catch and answer 500 when it throws.");
+    expectStatus(again, 500, 'the response to the second GET /boom', "Call the handler inside try/catch and answer 500 when it throws.");
+    const behind = await conn.response('the response to GET /fine, which came in the same chunk as GET /boom', 'After the 500, go on with what is left in the buffer: the next request may already be there.');
+    expectEqual(`${behind.status} ${behind.text}`, '200 fine', 'the status and body of the request pipelined behind the one that failed', 'After the 500, go on with what is left in the buffer: the next request may already be there.');
   });
 });
 
@@ -447,6 +473,14 @@ describe('Task 1: createHttpServer(), connections', () => {
     if (!closes(res)) fail({ message: 'the response to an HTTP/1.0 request does not say "Connection: close"', actual: show(res.header('connection') ?? '(no Connection header)'), hint });
     await conn.expectEnd('your server to end the connection after answering HTTP/1.0', hint);
     expectEqual(calls.map((c) => `${c.target} ${c.version}`).join(', '), '/old HTTP/1.0', 'the requests the handler got', hint);
+    // Any HTTP/1.0 request closes, also one that asks for keep-alive (the contract has no
+    // HTTP/1.0 keep-alive).
+    const alive = await open(port);
+    await alive.send(request('GET /old-alive HTTP/1.0', ['Connection: keep-alive']) + request('GET /ignored HTTP/1.0'));
+    const keepAliveHint = 'Close after every HTTP/1.0 request, whatever its Connection header says: add "Connection: close" and end the connection.';
+    const second = await alive.response('the response to an HTTP/1.0 request with "Connection: keep-alive"', keepAliveHint);
+    if (!closes(second)) fail({ message: 'the response to an HTTP/1.0 request with "Connection: keep-alive" does not say "Connection: close"', expected: '"Connection: close"', actual: show(second.header('connection') ?? '(no Connection header)'), hint: keepAliveHint });
+    await alive.expectEnd('your server to end the connection after answering HTTP/1.0 with "Connection: keep-alive"', keepAliveHint);
   });
 
   test('answers a request that arrives with the client\'s end, then ends too [1.13]', async () => {

@@ -3,7 +3,7 @@
 // a time (each waits for the previous one to arrive) so the kernel never drops any; a
 // deterministic proxy reorders, duplicates and drops them by rule.
 // try: receivePieces() on a udp4 socket on PORT, replying with its progress (runner/try/10-datagram-size.ts)
-import type dgram from 'node:dgram';
+import dgram from 'node:dgram';
 import { describe, test } from 'vitest';
 import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
 import { expectEqual, fail } from '../harness/failure.ts';
@@ -299,6 +299,29 @@ describe('Task 2: sendPieces()', () => {
     if (!('err' in outcome) || !(outcome.err instanceof Error)) fail({ message: 'sendPieces() to port 0 did not reject', expected: 'a rejection with the error of socket.send()', actual: 'err' in outcome ? String(outcome.err) : `resolved with ${outcome.n}`, hint: 'Reject with the error that send() throws or passes to its callback.' });
     await untilUdpHandles(before, 'your socket to close after the failed send', 'When a send fails, close the socket before rejecting (try/finally does both).');
   });
+
+  test("rejects with the error its send's callback gets, and closes its socket [2.5]", async (ctx) => {
+    // 127.255.255.255 is loopback's broadcast address: without SO_BROADCAST, the kernel refuses
+    // the send and the callback gets EACCES (send() itself does not throw). Nothing leaves the host.
+    const BROADCAST = '127.255.255.255';
+    const code = await new Promise<string | undefined>((resolve) => {
+      const probe = dgram.createSocket('udp4');
+      probe.send(Buffer.alloc(1), 9, BROADCAST, (err) => {
+        probe.close();
+        resolve((err as NodeJS.ErrnoException | null)?.code);
+      });
+    });
+    if (!code) return ctx.skip(`this system lets a send to ${BROADCAST} through: no failing send to check with`);
+    const before = udpHandles();
+    const outcome = await settle(lesson.call('sendPieces', bytes(100), 9, BROADCAST, 1500), `sendPieces() to ${BROADCAST} to settle`, "Give every send() a callback and reject with the error it gets.");
+    if (!('err' in outcome)) {
+      fail({ message: `sendPieces() resolved although its send failed with ${code}`, expected: `a rejection with the error of the send (${code})`, actual: `resolved with ${outcome.n}`, hint: "Look at the error the send's callback gets: reject with it instead of counting the datagram as sent." });
+    }
+    if ((outcome.err as NodeJS.ErrnoException)?.code !== code) {
+      fail({ message: 'sendPieces() rejected with another error than the one of its send', expected: `the error the send's callback got (${code})`, actual: outcome.err instanceof Error ? `${(outcome.err as NodeJS.ErrnoException).code ?? ''} ${outcome.err.message}`.trim() : String(outcome.err), hint: "Reject with the error the send's callback gets, as it is." });
+    }
+    await untilUdpHandles(before, 'your socket to close after the failed send', 'When a send fails, close the socket before rejecting (try/finally does both).');
+  });
 });
 
 /** The learner's receiver on a socket the check bound, and a socket to send pieces from. */
@@ -417,11 +440,11 @@ describe('Task 3: receivePieces()', () => {
   test('ignores datagrams too short, with count 0, an index beyond the count or another count [3.2]', async () => {
     const r = await startReceiver();
     await r.deliver(piece(1, 3, 'BB'));
-    await r.deliver(Buffer.alloc(0), Buffer.from('1234567'), piece(0, 0, 'zz'), piece(3, 3, 'zz'), piece(7, 3, 'zz'), piece(0, 4, 'zz'), piece(2, 2, 'zz'));
-    expectEqual(r.missing(), '[0,2]', 'missing() after piece 1 of 3 and seven datagrams to ignore', 'Ignore a datagram shorter than 8 bytes, with count 0, with an index >= its count, or with a count other than the first piece\'s.');
+    await r.deliver(Buffer.alloc(0), Buffer.from('1234567'), piece(0, 0, 'zz'), piece(3, 3, 'zz'), piece(7, 3, 'zz'), piece(0xffff_ffff, 3, 'zz'), piece(0, 4, 'zz'), piece(2, 2, 'zz'));
+    expectEqual(r.missing(), '[0,2]', 'missing() after piece 1 of 3 and eight datagrams to ignore', 'Ignore a datagram shorter than 8 bytes, with count 0, with an index >= its count, or with a count other than the first piece\'s.');
     await r.deliver(piece(0, 3, 'AA'), piece(2, 3, 'CC'));
     const got = await r.payload('done to resolve after pieces 0, 1 and 2 of 3', 'Only the three real pieces count.');
-    expectEqual(got.toString('latin1'), 'AABBCC', 'the payload done resolved with', 'Ignore every datagram that is not a valid piece of this payload.');
+    expectEqual(got.toString('latin1'), 'AABBCC', 'the payload done resolved with', got.toString('latin1').includes('zz') ? 'Read the index with readUInt32BE (unsigned): index 0xffffffff read as a signed number is -1, which looks "below the count".' : 'Ignore every datagram that is not a valid piece of this payload.');
   });
 
   test('reads index and count as 32-bit big-endian numbers: 300 pieces [3.2, 3.4]', async () => {

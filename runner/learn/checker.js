@@ -1,7 +1,7 @@
 // How learn checks a lesson: a Checker runs a lesson's hidden tests against the learner's file
-// and resolves with the lesson's result. learn only ever talks to this interface, so a warm
-// implementation (a test process kept running between saves) can replace the cold one below
-// without touching the loop.
+// and resolves with the lesson's result. learn only ever talks to this interface: warmChecker
+// (a test process kept running between saves, the default) or coldChecker (a fresh one per
+// check, as verify does; NETLINGS_WARM=off).
 import { runChecks } from '../engine/run-checks.js';
 
 /** @typedef {import('../core/course.js').Lesson} Lesson */
@@ -14,6 +14,41 @@ import { runChecks } from '../engine/run-checks.js';
  *   for a check to end before it starts the next.
  * @property {() => Promise<void>} close  Ends whatever the checker keeps running.
  */
+
+/**
+ * @typedef {Checker & { runner: import('../engine/warm-runner.js').WarmRunner }} WarmChecker
+ */
+
+/**
+ * The engine kept warm (engine/warm-runner.js): the test process starts as learn opens and
+ * stays between saves, so a check costs the checks, not vitest's start-up. If the warm runner
+ * itself fails (not the learner's code: that is a verdict), the check is done cold.
+ * @param {{ exercisesDir: string, onEvent?: (event: { type: string, [key: string]: unknown }) => void }} options
+ * @returns {Promise<WarmChecker>}
+ */
+export async function warmChecker({ exercisesDir, onEvent }) {
+  const { warmRunner } = await import('../engine/warm-runner.js');
+  const runner = warmRunner({ exercisesDir });
+  const cold = coldChecker({ exercisesDir, onEvent });
+  void runner.prestart().catch(() => {});
+  return {
+    runner,
+    async check(lesson) {
+      let run;
+      try {
+        run = await runner.run({ lessons: [lesson], onEvent });
+      } catch {
+        return cold.check(lesson);
+      }
+      const result = run.lessons.find((r) => r.id === lesson.id);
+      if (!result) throw new Error(`the run has no result for ${lesson.id}`);
+      return result;
+    },
+    async close() {
+      runner.close();
+    },
+  };
+}
 
 /**
  * A fresh test process per check: what `verify` does. Nothing to keep alive, so nothing can go

@@ -54,8 +54,11 @@ function typeLines(v, width) {
   return out;
 }
 
-/** @param {View} v */
-function verdictLines(v) {
+/**
+ * @param {View} v
+ * @param {number} width
+ */
+function verdictLines(v, width) {
   const { lesson, verdict } = v;
   if (!lesson) return [];
   const out = [];
@@ -69,7 +72,9 @@ function verdictLines(v) {
       out.push(next ? `or ${bold('n')} when you are ready for ${bold(next.id)} · ${next.title}.` : `or ${bold('n')} to finish the course.`);
     } else {
       out.push(`${FAIL} ${total ? `${passed} of ${total} checks pass.` : 'The checks could not run.'} ${when}`);
-      out.push(...formatLesson(lesson, verdict.result, { firstDetailsOnly: true }).split('\n').slice(1));
+      // The first failure's wire timeline comes after its hint, kept short: the screen has
+      // little room, and npm run verify shows it whole.
+      out.push(...formatLesson(lesson, verdict.result, { firstDetailsOnly: true, width, timelineLines: 12 }).split('\n').slice(1));
     }
   } else if (!verdict.checking) {
     out.push(v.done[lesson.id] ? `${PASS} Passed before (${v.done[lesson.id].slice(0, 10)}).` : dim('Not checked yet.'));
@@ -110,7 +115,7 @@ export function renderScreen(v, { columns, rows }) {
   const legend = keyLegend(keyContext(v)).map((k) => `${bold(k.key)} ${k.label}`).join(dim(' · '));
   bottom.push('', ...wrapText(legend, width).split('\n'));
 
-  let middle = verdictLines(v).flatMap((line) => wrapText(line, width).split('\n'));
+  let middle = verdictLines(v, width).flatMap((line) => wrapText(line, width).split('\n'));
   const room = rows - 1 - top.length - bottom.length;
   if (middle.length > room) {
     const cut = middle.length - Math.max(1, room - 1);

@@ -8,7 +8,12 @@
 import { watch, watchFile, unwatchFile } from 'node:fs';
 import path from 'node:path';
 
-export const DEBOUNCE_MS = 200;
+/**
+ * Long enough to take an editor's burst of events for one save (write + rename, or truncate +
+ * write: a few ms apart) as one, short enough not to show in save → verdict. A check that still
+ * catches a half-written file is harmless: the next event makes its result stale (app.js).
+ */
+export const DEBOUNCE_MS = 40;
 
 /**
  * @param {string} file

@@ -21,7 +21,9 @@ export function jsonReport(lessons, run) {
       message: errors.length ? errors.join('\n') : undefined,
       points: { earned: grade.earned, possible: grade.possible },
       checks: { passed: grade.passed, total: grade.total },
-      tests: (result?.checks ?? []).map(checkRecord),
+      // The wire timeline's events (a failed check's; every check's with --timeline) are data
+      // for tools: verify draws them with report/timeline.js.
+      tests: (result?.checks ?? []).map((c) => ({ ...checkRecord(c), ...(c.timeline?.length ? { timeline: c.timeline } : {}) })),
     };
   });
   const status = entries.every((e) => e.status === 'pass') ? 'pass' : entries.some((e) => e.status === 'fail' || e.tests.some((t) => t.status === 'pass')) ? 'fail' : 'error';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tagsOf, withoutTags } from '../core/clauses.js';
 import { ROOT } from '../core/course.js';
 import { FAIL, PASS, SKIP, bold, cyan, dim, red, yellow } from './style.js';
+import { formatTimeline } from './timeline.js';
 
 /** @typedef {import('../engine/run-checks.js').LessonResult} LessonResult */
 /** @typedef {import('../engine/run-checks.js').CheckResult} CheckResult */
@@ -80,6 +81,31 @@ export function checkLabel(name) {
   return tags.length ? `${withoutTags(name)} ${dim(`[${tags.join(', ')}]`)}` : name;
 }
 
+/**
+ * @typedef {object} ReportOptions
+ * @property {boolean} [verbose]
+ * @property {boolean} [firstDetailsOnly]  details for the first failure only, one line for the
+ *   others (learn's screen has room for one problem at a time)
+ * @property {'failed' | 'all' | 'off'} [timeline]  whose wire timeline to draw: failed checks (the
+ *   default), every check that has one (verify --timeline), none (--no-timeline)
+ * @property {number} [width]  the terminal's columns (80 if unknown)
+ * @property {number} [timelineLines]  at most this many events per timeline (learn has less room)
+ */
+
+const TIMELINE_INDENT = '    ';
+
+/**
+ * A check's wire timeline, indented under it; nothing when it has none.
+ * @param {CheckResult} check
+ * @param {number} width
+ * @param {number} [maxLines]
+ */
+export function timelineBlock(check, width = 80, maxLines = 30) {
+  if (!check.timeline?.length) return [];
+  const lines = formatTimeline(check.timeline, { width: width - TIMELINE_INDENT.length, dim, red, maxLines });
+  return [`${TIMELINE_INDENT}${dim('on the wire (times in ms since the check started):')}`, ...lines.map((l) => `${TIMELINE_INDENT}${l}`)];
+}
+
 /** @param {Failure | undefined} f */
 const sameKey = (f) => (f ? JSON.stringify([f.kind, f.message, f.expected, f.actual]) : '');
 
@@ -87,10 +113,9 @@ const sameKey = (f) => (f ? JSON.stringify([f.kind, f.message, f.expected, f.act
  * The report of one lesson.
  * @param {Lesson} lesson
  * @param {LessonResult} result
- * @param {{ verbose?: boolean, firstDetailsOnly?: boolean }} options  firstDetailsOnly: details for the
- *   first failure only, one line for the others (learn's screen has room for one problem at a time)
+ * @param {ReportOptions} [options]
  */
-export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly = false } = {}) {
+export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly = false, timeline = 'failed', width = 80, timelineLines = 30 } = {}) {
   const out = [`${bold(lesson.id)} ${dim('·')} ${lesson.title}`];
   const failed = result.checks.filter((c) => c.state === 'failed');
   // A file that cannot load fails every check the same way: say it once.
@@ -121,8 +146,10 @@ export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly
       out.push(`  ${cyan(task)}`);
     }
     if (shown.has(`todo:${task}`)) continue;
-    if (check.state === 'passed') out.push(`    ${PASS} ${checkLabel(check.name)}`);
-    else if (check.state === 'failed') {
+    if (check.state === 'passed') {
+      out.push(`    ${PASS} ${checkLabel(check.name)}`);
+      if (timeline === 'all') out.push(...timelineBlock(check, width, timelineLines));
+    } else if (check.state === 'failed') {
       out.push(`    ${FAIL} ${checkLabel(check.name)}`);
       if (firstDetailsOnly && detailed && check.failure) {
         if (!shown.has(sameKey(check.failure))) out.push(`        ${dim(check.failure.message)}`);
@@ -138,6 +165,7 @@ export function formatLesson(lesson, result, { verbose = false, firstDetailsOnly
         shown.add(key);
         detailed = true;
         out.push(formatFailure(check.failure, { verbose, logs: check.logs, droppedChars: check.droppedChars }).replace(/^/gm, '    '));
+        if (timeline !== 'off') out.push(...timelineBlock(check, width, timelineLines));
       }
     } else if (check.state === 'not-run') out.push(`    ${SKIP} ${dim(`${check.name} (not run)`)}`);
     else out.push(`    ${SKIP} ${dim(`${check.name} (skipped)`)}`);

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { withoutTags } from '../core/clauses.js';
 import { loadCourse } from '../core/course.js';
 import { runChecks } from '../engine/run-checks.js';
+import { formatTimeline } from '../report/timeline.js';
 import { FIXTURES, fixtures } from './helpers.js';
 
 const course = loadCourse();
@@ -35,6 +36,18 @@ for (const lesson of course.lessons) {
       }
       for (const check of result.checks.filter((c) => c.state === 'failed')) {
         expect(['hang', 'process', 'internal', 'error'], `${check.name}: ${check.failure?.message}`).not.toContain(check.failure?.kind);
+      }
+      // `// expect-timeline: <check name> | <regex>`: the wire timeline drawn under that check's
+      // failure (80 columns) shows what a learner needs to see (the FIN, the bytes, where the
+      // check gave up).
+      for (const line of fixture.header('expect-timeline')) {
+        const at = line.indexOf(' | ');
+        const name = withoutTags(line.slice(0, at));
+        const check = result.checks.find((c) => withoutTags(c.name) === name);
+        expect(check?.timeline?.length, `"${name}" failed without a wire timeline`).toBeGreaterThan(0);
+        const drawn = formatTimeline(check?.timeline ?? [], { width: 80 });
+        for (const l of drawn) expect(l.length, `wider than 80 columns: ${l}`).toBeLessThanOrEqual(80);
+        expect(drawn.join('\n'), `the timeline of "${name}"`).toMatch(new RegExp(line.slice(at + 3)));
       }
     });
   });

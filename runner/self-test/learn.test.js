@@ -3,13 +3,14 @@
 // .netlings/ are never touched). Also: without a terminal it prints and exits; reset keeps a
 // backup. The interactive test also reports how long the first screen and a save take.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { ROOT, loadCourse } from '../core/course.js';
 import { readProgress } from '../core/progress.js';
-import { runCli } from './helpers.js';
+import { runCli, taggedProcesses } from './helpers.js';
 import { startInPty } from './pty.js';
 
 const course = loadCourse();
@@ -42,6 +43,34 @@ function realState() {
   return hash.digest('hex');
 }
 
+/**
+ * The warm test processes (vitest-child.js in mode 'serve') checking `dir`: the process itself,
+ * not bwrap or the fallback's supervisor, whose arguments name it too.
+ * @param {string} dir
+ */
+const warmPids = (dir) => taggedProcesses(dir).filter((p) => /^\S+ (--\S+ )*\S*vitest-child\.js \{.*"mode":"serve"/.test(p.command)).map((p) => p.pid);
+
+/**
+ * Resolves once `ok()` holds, polling every 50 ms; rejects at the deadline, saying what it waited for.
+ * @param {() => boolean} ok @param {string} what
+ */
+async function until(ok, what, timeoutMs = 20_000) {
+  for (const started = Date.now(); !ok(); ) {
+    if (Date.now() - started > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A socket file left behind, as by a learn that was killed (SIGKILL) while it served. */
+async function staleSocket(/** @type {string} */ sock) {
+  mkdirSync(path.dirname(sock), { recursive: true, mode: 0o700 });
+  const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  writeFileSync(path.join(path.dirname(sock), 'token'), 'not the token of any learn', { mode: 0o600 });
+}
+
 /** Saves like vim and many IDEs: a new file renamed over the old one (a new inode). */
 function saveByRename(/** @type {string} */ file, /** @type {string} */ text) {
   const tmp = `${file}.swp`;
@@ -49,9 +78,12 @@ function saveByRename(/** @type {string} */ file, /** @type {string} */ text) {
   renameSync(tmp, file);
 }
 
-test('learn: a save is checked, the pass is recorded and shown, n moves on only when asked', async () => {
+test('learn: a save is checked by the warm runner (never stale), the pass is recorded and shown, verify borrows it, n moves on only when asked', async () => {
   const before = realState();
   const ws = workspace();
+  // A socket file left by a learn that was killed: learn takes its place.
+  const sock = path.join(ws.state, 'warm', 'runner.sock');
+  await staleSocket(sock);
   const started = Date.now();
   // NETLINGS_HANG_MS: a hang is declared sooner, so the hang case below costs little time.
   const app = startInPty(['learn', '--exercises', ws.dir], { env: { NETLINGS_STATE_DIR: ws.state, PAGER: 'cat', NETLINGS_HANG_MS: '1500' } });
@@ -60,7 +92,12 @@ test('learn: a save is checked, the pass is recorded and shown, n moves on only 
     const firstScreenMs = Date.now() - started;
     expect(screen).toContain(first.title);
     expect(screen).toMatch(/h hint .* e explainer .* l list .* q quit/);
-    await app.waitFor(/0 of \d+ checks pass/, 'the verdict on the untouched stub');
+    // The first check may include the module cache's warm-up (once per version of netlings'
+    // files, ~1 s on a quiet machine, much longer on a busy one): the engine allows 60 s to start.
+    await app.waitFor(/0 of \d+ checks pass/, 'the verdict on the untouched stub', 90_000);
+    // One warm test process, started as learn opened; saves reuse it.
+    await until(() => warmPids(ws.dir).length === 1, 'one warm test process');
+    const [firstWarm] = warmPids(ws.dir);
 
     // Reset on the untouched stub: the confirm prompt, then nothing to do.
     app.send('x');
@@ -79,12 +116,45 @@ test('learn: a save is checked, the pass is recorded and shown, n moves on only 
     await app.waitFor(/did not finish within/, 'the hang message');
     await app.waitFor(/TypeScript found 1 problem[^]*2:7\s+Type 'string' is not assignable to type 'number'/, 'TypeScript\'s error for the file');
 
+    // The hang stopped that process; another took its place, and serves the next saves.
+    await until(() => warmPids(ws.dir).length === 1 && warmPids(ws.dir)[0] !== firstWarm, 'a new warm test process after the hang');
+    /** Every warm process seen from now on: one, unless the watchdog had to stop one (a busy machine). */
+    const seen = new Set(warmPids(ws.dir));
+    const look = () => warmPids(ws.dir).forEach((pid) => seen.add(pid));
+
     const saved = Date.now();
     saveByRename(ws.file, solution);
     screen = await app.waitFor(/All \d+ checks pass/, 'the pass after saving the solution');
     const saveToVerdictMs = Date.now() - saved;
+    look();
     expect(screen).toMatch(/Lesson passed and recorded/);
     expect(readProgress(path.join(ws.state, 'progress.json')).done[first.id]).toBeTruthy();
+
+    // Never stale: the stub again fails, and so does a file whose own text is unchanged when a
+    // module it imports from the exercises folder changes. The same warm process checks them all.
+    saveByRename(ws.file, readFileSync(path.join(ROOT, 'runner', 'stubs', `${first.id}.ts`), 'utf8'));
+    await app.waitFor(/0 of \d+ checks pass/, 'the verdict on the stub saved again');
+    look();
+    const helper = path.join(ws.dir, 'shout-helper.ts');
+    writeFileSync(helper, `export * from ${JSON.stringify(path.join(ROOT, first.solution))};\n`);
+    saveByRename(ws.file, `export * from './shout-helper.ts';\n`);
+    await app.waitFor(/All \d+ checks pass/, 'the pass through a helper module');
+    look();
+    saveByRename(helper, `export const createShoutServer = () => { throw new Error('TODO'); };\nexport const talk = createShoutServer;\n`);
+    app.send('r'); // the watch is on the lesson's file; r re-checks
+    await app.waitFor(/0 of \d+ checks pass/, 'the verdict after the helper changed');
+    look();
+    saveByRename(ws.file, solution);
+    await app.waitFor(/All \d+ checks pass/, 'the pass after saving the solution again');
+    look();
+    // Five checks: warm processes serve them (a cold check runs in a process in mode "run").
+    expect(seen.size, `warm test processes for five checks: ${[...seen].join(', ')}`).toBeLessThanOrEqual(2);
+
+    // verify in another terminal borrows learn's warm runner (and records nothing else here).
+    const borrowed = await runCli(['verify', first.id, '--exercises', ws.dir, '--verbose'], { NETLINGS_STATE_DIR: ws.state });
+    expect(borrowed.code, borrowed.out).toBe(0);
+    expect(borrowed.out).toMatch(/all \d+ checks pass/);
+    expect(borrowed.out).toMatch(/run by the warm test process of npm run learn/);
 
     // The reference solution beside the learner's file (PAGER=cat: printed, a key goes back).
     app.send('s');
@@ -102,10 +172,19 @@ test('learn: a save is checked, the pass is recorded and shown, n moves on only 
     }
     app.send('q');
     expect(await app.exited).toBe(0);
-    console.log(`learn timings (cold checker): first screen ${firstScreenMs} ms, save → verdict ${saveToVerdictMs} ms`);
+    console.log(`learn timings (warm runner): first screen ${firstScreenMs} ms, save → verdict ${saveToVerdictMs} ms`);
   } finally {
     app.kill();
   }
+  // Nothing left behind: no test process, no socket. verify runs cold again, also when a socket
+  // file was left behind by a learn that was killed.
+  await until(() => taggedProcesses(ws.dir).length === 0, 'no process of learn left running');
+  expect(existsSync(sock)).toBe(false);
+  await staleSocket(sock);
+  const cold = await runCli(['verify', first.id, '--exercises', ws.dir, '--verbose'], { NETLINGS_STATE_DIR: ws.state });
+  expect(cold.code, cold.out).toBe(0);
+  expect(cold.out).toMatch(/all \d+ checks pass/);
+  expect(cold.out).not.toMatch(/warm test process/);
   expect(realState(), 'learn changed the checkout\'s exercises/ or .netlings/').toBe(before);
 });
 
@@ -133,6 +212,7 @@ test('learn: the explainer (printed, or in less from its top), the lesson menu, 
     expect(await app.exited).toBe(0);
     screen = app.screen();
     expect(screen).toMatch(/see you soon/);
+    await until(() => taggedProcesses(ws.dir).length === 0, 'no process of learn left running after Ctrl+C');
   } finally {
     app.kill();
   }

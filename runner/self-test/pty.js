@@ -59,6 +59,8 @@ export function startInPty(args, { env = {}, cols = 100, rows = 40, npm = false 
   };
 
   return {
+    /** the pid of `script`, whose descendants are the CLI and everything it started */
+    pid: child.pid,
     screen,
     exited,
     /** @param {string} keys */

@@ -83,7 +83,8 @@ export function createGreetingServer(files: TlsFiles): tls.Server {
  *
  * Connect with TLS to `host`:`port` and resolve with everything the server sends.
  *
- * 3.1 Present `cert` (with `key`) as your client certificate.
+ * 3.1 Connect to `host` as given (an IPv4 or IPv6 address such as `127.0.0.1` or `::1`), and
+ *     present `cert` (with `key`) as your client certificate.
  * 3.2 Trust `ca` to vouch for the server: accept only a server certificate that verifies
  *     against it (signed by that CA, not merely by one with the same name; not expired; not
  *     self-signed).
