@@ -16,6 +16,7 @@ export const FLAGS = {
   reporter: { type: 'string', placeholder: 'FMT', description: 'with verify: also write the result as json or junit (to stdout, or to --output)' },
   output: { type: 'string', placeholder: 'PATH', description: 'with --reporter: the report file (default stdout); with grade: the folder for grades.csv/html (default grades/)' },
   jobs: { type: 'string', placeholder: 'N', description: 'with grade: how many submissions to grade at once (default: the number of cores)' },
+  lessons: { type: 'string', placeholder: 'LIST', description: 'with grade: grade only these lessons, e.g. 01,02 (default: every lesson)' },
   port: { type: 'string', placeholder: 'N', description: 'with try: the port to listen on (default: one the system picks)' },
   manual: { type: 'boolean', description: 'with learn: check when you press r, not on every save (for file systems where watching fails)' },
   force: { type: 'boolean', description: 'with solution: show the reference solution before the lesson passes' },
@@ -29,7 +30,7 @@ export class UsageError extends Error {}
 
 /**
  * @param {string[]} argv
- * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, port?: string, manual?: boolean, force?: boolean, verbose?: boolean, help?: boolean, timeline?: boolean, 'no-timeline'?: boolean } }}
+ * @returns {{ command: string | undefined, positionals: string[], flags: { exercises?: string, all?: boolean, reporter?: string, output?: string, jobs?: string, lessons?: string, port?: string, manual?: boolean, force?: boolean, verbose?: boolean, help?: boolean, timeline?: boolean, 'no-timeline'?: boolean } }}
  */
 export function parseCli(argv) {
   /** @type {import('node:util').ParseArgsConfig['options']} */

@@ -1,5 +1,6 @@
 // The sandbox guard (see launch.js): the test process under bubblewrap, in its own PID and
-// network namespaces, with the filesystem read-only but for a private /tmp.
+// network namespaces, with the filesystem read-only but for a private /tmp, and the folders in
+// NETLINGS_SANDBOX_HIDE not even readable.
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,23 @@ const real = (/** @type {string} */ p) => {
   }
 };
 
+/** Folders every sandbox needs to see (or that hold what it needs): never hidden. */
+const SYSTEM = ['/usr', '/lib', '/lib64', '/bin', '/sbin', '/etc', '/proc', '/dev', '/sys'];
+
+/**
+ * Folders learner code must not even read, from NETLINGS_SANDBOX_HIDE (paths joined by the path
+ * delimiter): batch grading hides the other submissions, which a submission could otherwise
+ * import and pass as its own. A folder that holds the system or node itself is not hidden.
+ */
+export function hiddenDirs() {
+  const inside = (/** @type {string} */ dir, /** @type {string} */ p) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  return (process.env.NETLINGS_SANDBOX_HIDE ?? '')
+    .split(path.delimiter)
+    .filter((p) => path.isAbsolute(p) && p !== path.parse(p).root)
+    .map((p) => real(path.resolve(p)))
+    .filter((p) => ![...SYSTEM, path.dirname(process.execPath)].some((needed) => inside(p, needed)));
+}
+
 /**
  * The bwrap command line. Everything is read-only (`--ro-bind / /`), then private /tmp, /run
  * (hides sockets of system daemons, e.g. Docker's) and /dev; the project, node_modules and the
@@ -33,6 +51,8 @@ const real = (/** @type {string} */ p) => {
 export function sandboxArgs(o, jobJson) {
   const args = ['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--cap-drop', 'ALL'];
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run');
+  // Hidden under an empty tmpfs; the binds below bring back what the run needs, even from inside.
+  for (const p of hiddenDirs()) args.push('--tmpfs', p);
   const seen = new Set(['/']);
   for (const p of [ROOT, real(ROOT), real(path.join(ROOT, 'node_modules')), o.exercisesDir, real(o.exercisesDir), path.dirname(process.execPath)]) {
     if (!seen.has(p)) args.push('--ro-bind', p, p);

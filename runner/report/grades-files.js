@@ -1,5 +1,6 @@
 // What `npm run grade` writes: grades.csv (student, points per lesson, total) and a
 // self-contained grades.html (no external assets; each failure's message one click away).
+import { isolationFacts } from './grade-isolation.js';
 
 /**
  * @typedef {object} StudentResult
@@ -31,9 +32,14 @@ const html = (/** @type {unknown} */ v) =>
 /**
  * @param {import('../core/course.js').Lesson[]} lessons
  * @param {StudentResult[]} results
- * @param {{ title?: string, generated?: string }} [options]
+ * @param {{ title?: string, generated?: string, isolation?: import('./grade-isolation.js').Isolation }} [options]
+ *   isolation: what kept the submissions apart, said at the top of the page
  */
-export function gradesHtml(lessons, results, { title = 'netlings grades', generated = new Date().toISOString() } = {}) {
+export function gradesHtml(lessons, results, { title = 'netlings grades', generated = new Date().toISOString(), isolation } = {}) {
+  const facts = isolation ? isolationFacts(isolation) : undefined;
+  const guard = facts
+    ? `<section class="${isolation?.sandbox ? 'guard' : 'guard unsafe'}"><p><strong>${html(facts.title)}</strong></p><ul>${[...facts.isolated.map((l) => `<li>✓ ${html(l)}</li>`), ...facts.notIsolated.map((l) => `<li>✗ ${html(l)}</li>`)].join('')}</ul></section>`
+    : '';
   const possible = lessons.reduce((n, l) => n + l.points, 0);
   const head = lessons.map((l) => `<th title="${html(l.title)}">${html(l.id)}<br><small>${l.points} pts</small></th>`).join('');
   const body = results
@@ -72,12 +78,16 @@ export function gradesHtml(lessons, results, { title = 'netlings grades', genera
   pre { text-align: left; white-space: pre-wrap; max-width: 40em; font-size: 12px; }
   .problem { color: #a00; }
   input { margin-bottom: 1em; padding: .3em; }
+  .guard { border: 1px solid #ccc; padding: 0 1em; margin-bottom: 1em; max-width: 60em; }
+  .guard.unsafe { border: 2px solid #c00; background: #fff0f0; }
+  .guard ul { list-style: none; padding-left: 0; }
 </style>
 </head>
 <body>
 <h1>${html(title)}</h1>
 <p>${results.length} submissions · ${lessons.length} lessons · ${possible} points possible · generated ${html(generated)}.
 Green: passes; orange: some checks fail (partial credit); red: could not run. Click a cell for the failures.</p>
+${guard}
 <input id="filter" type="search" placeholder="Filter students" aria-label="Filter students">
 <table id="grades">
 <thead><tr><th>student</th>${head}<th>total</th></tr></thead>

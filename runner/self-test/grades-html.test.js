@@ -35,7 +35,7 @@ test.skipIf(!browser)('grades.html shows every student in a real browser, withou
   const dir = mkdtempSync(path.join(tmpdir(), 'netlings-html-'));
   try {
     const file = path.join(dir, 'grades.html');
-    writeFileSync(file, gradesHtml(lessons, students));
+    writeFileSync(file, gradesHtml(lessons, students, { isolation: { sandbox: false, why: 'bwrap <missing>' } }));
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(dir, 'profile')}`, '--enable-logging=stderr', '--v=0', '--dump-dom', pathToFileURL(file).href];
     const { stdout, stderr } = await new Promise((resolve, reject) =>
       execFile(/** @type {string} */ (browser), flags, { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr }))),
@@ -44,6 +44,7 @@ test.skipIf(!browser)('grades.html shows every student in a real browser, withou
     const rows = [...stdout.matchAll(/<tr data-student="([^"]*)"/g)].map((m) => m[1]);
     expect(rows).toEqual(['alice', 'bob &lt;img src=x onerror=alert(1)&gt;', 'carol &quot;quoted&quot;']);
     expect(stdout).not.toMatch(/<img src=x/);
+    expect(stdout, 'the page does not say that nothing was isolated').toMatch(/<section class="guard unsafe">[^]*NO SANDBOX \(bwrap &lt;missing&gt;\)/);
     expect(stderr).not.toMatch(/Uncaught|SyntaxError|ReferenceError|TypeError/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
