@@ -227,11 +227,36 @@ function startRequest(port: number, message: Buffer, options: RequestOptions, ho
 
 type Outcome = Awaited<ReturnType<ReturnType<typeof startRequest>['outcome']>>;
 
+/**
+ * A rejection whose code says send() ran before connect() had finished: an unconnected send()
+ * reads the callback as the port (ERR_SOCKET_BAD_PORT) or has nowhere to go. That hint, whatever
+ * the check looked at.
+ */
+function rejectionHint(error: unknown, fallback: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ERR_SOCKET_BAD_PORT' || code === 'ERR_SOCKET_DGRAM_NOT_CONNECTED') {
+    return "connect() finishes later, on a later turn: until then the socket is not connected, and send(message, callback) takes your callback for a port. Send inside connect()'s callback (or on its 'connect' event).";
+  }
+  return fallback;
+}
+
+/** request() settled by rejecting before anything reached the server: say so, with its error. */
+function expectSentFirst(o: Outcome, server: { received: readonly unknown[] }, what: string): void {
+  if (o.resolved || server.received.length) return;
+  const e = o.error as NodeJS.ErrnoException;
+  fail({
+    message: `request() rejected before ${what} reached the server`,
+    expected: `${what} sent first`,
+    actual: `rejected with ${e?.code ? `${e.code}: ` : ''}${show(String(e?.message ?? e))}, nothing sent`,
+    hint: rejectionHint(e, 'request() should only settle after a reply, or after its last try timed out.'),
+  });
+}
+
 /** Fails unless request() resolved with exactly `expected`. */
 function expectReply(o: Outcome, expected: Buffer, what: string, hints: { rejected: string; other?: (got: Buffer) => string }) {
   if (!o.resolved) {
     const code = (o.error as NodeJS.ErrnoException)?.code;
-    fail({ message: `request() rejected instead of resolving with ${what}`, expected: showBytes(expected), actual: `rejected with ${code ?? show(String(o.error))}`, hint: hints.rejected });
+    fail({ message: `request() rejected instead of resolving with ${what}`, expected: showBytes(expected), actual: `rejected with ${code ?? show(String(o.error))}`, hint: rejectionHint(o.error, hints.rejected) });
   }
   if (!Buffer.isBuffer(o.value)) {
     fail({ message: `request() resolved with a ${typeof o.value}, not a Buffer`, expected: `a Buffer: ${showBytes(expected)}`, actual: show(String(o.value)), hint: HINT.replyBuffer });
@@ -265,7 +290,8 @@ describe('Task 2: request()', () => {
   test('sends the message to host:port as one datagram, byte for byte [2.1]', async () => {
     const server = await answering(() => 'ok');
     const req = startRequest(server.port, BINARY, quick);
-    await req.outcome('request() to settle after the server answered "ok"', HINT.filter, 2000);
+    const o = await req.outcome('request() to settle after the server answered "ok"', HINT.filter, 2000);
+    expectSentFirst(o, server, 'the message');
     const [first] = await server.waitFor(1, 'your request to arrive', HINT.exactBytes);
     const where = byteDifference(BINARY, first.data);
     if (where) fail({ message: `the datagram that arrived was not the message you were given: ${where}`, expected: showBytes(BINARY), actual: showBytes(first.data), hint: first.data.includes(REPLACEMENT) ? HINT.decoded : HINT.exactBytes });
@@ -285,7 +311,8 @@ describe('Task 2: request()', () => {
   test('sends an empty message as an empty datagram [2.1]', async () => {
     const server = await answering(() => 'ok');
     const req = startRequest(server.port, Buffer.alloc(0), quick);
-    await req.outcome('request() to settle after the server answered "ok"', HINT.filter, 2000);
+    const o = await req.outcome('request() to settle after the server answered "ok"', HINT.filter, 2000);
+    expectSentFirst(o, server, 'the empty message');
     const [first] = await server.waitFor(1, 'your empty request to arrive', HINT.exactBytes);
     if (first.data.length !== 0) fail({ message: 'the datagram that arrived was not empty', expected: 'an empty datagram (0 bytes)', actual: showBytes(first.data), hint: HINT.exactBytes });
   });
@@ -294,7 +321,8 @@ describe('Task 2: request()', () => {
     const message = big(BIG);
     const server = await answering(() => 'ok');
     const req = startRequest(server.port, message, quick);
-    await req.outcome('request() to settle after the server answered "ok"', HINT.split, 2000);
+    const o = await req.outcome('request() to settle after the server answered "ok"', HINT.split, 2000);
+    expectSentFirst(o, server, `the ${BIG_SIZE} message`);
     const [first] = await server.waitFor(1, `your ${BIG_SIZE} request to arrive`, HINT.split);
     const where = byteDifference(message, first.data);
     if (where) fail({ message: `the first datagram that arrived was not the whole message: ${where}`, expected: showBytes(message), actual: showBytes(first.data), hint: HINT.split });
