@@ -36,7 +36,8 @@ useDnsSandbox();
 const lesson = useExercise<Lesson05>('05-dns');
 
 const HINT = {
-  options: 'Pass the options to the constructor: new Resolver({ timeout: 100, tries: 2 }). Without them a query to a silent server waits about 30 seconds.',
+  options:
+    'Pass both options to the constructor: new Resolver({ timeout: 100, tries: 2 }). timeout alone is not enough: tries defaults to 4, each try waiting longer than the last; with neither, a query to a silent server waits about 30 seconds.',
   setServers: 'Call resolver.setServers([server]) on the new resolver, with the server string you were given.',
   promises: "Import Resolver from 'node:dns/promises': its methods return promises. The Resolver of 'node:dns' takes callbacks.",
   enodata: "ENODATA means the name exists but has no records of that type: catch it (err.code === 'ENODATA') and use [] or null. Let every other error through.",
@@ -179,7 +180,11 @@ describe('Task 1: createResolver()', () => {
   test('gives up on a server that never answers: ETIMEOUT after 2 tries, well within 2 s [1.3]', async () => {
     const silent = await silentDnsServer();
     const resolver = await learnerResolver(`127.0.0.1:${silent.port}`);
-    const o = await within(resolver.resolve4('example.test').then(ok, ko), 'a query to a server that never answers to give up', { ms: 2000, hint: HINT.options });
+    const o = await within(resolver.resolve4('example.test').then(ok, ko), 'a query to a server that never answers to give up', {
+      ms: 2000,
+      hint: HINT.options,
+      detail: () => `${silent.received.length} quer${silent.received.length === 1 ? 'y' : 'ies'} reached the silent server so far`,
+    });
     expectHermetic();
     expectRejected(o, 'ETIMEOUT', 'a query to a silent server', HINT.options);
     const n = silent.received.length;
@@ -241,7 +246,7 @@ describe('Task 2: describeName()', () => {
   test('rejects with the error when the server refuses to answer [2.5]', async () => {
     const { resolver } = await setup();
     // The zone server is not responsible for example.com: it answers REFUSED (EREFUSED).
-    expectRejected(await run('describeName', resolver, 'example.com'), 'EREFUSED', 'describeName("example.com"), which the server refuses', HINT.rethrow);
+    expectRejected(await run('describeName', resolver, 'example.com'), 'EREFUSED', 'describeName("example.com"), which the server refuses,', HINT.rethrow);
   });
 
   test('rejects when one query fails, even though the others worked [2.5]', async () => {
@@ -298,7 +303,7 @@ describe('Task 3: pickMailServer()', () => {
 
   test('rejects with the error when the server refuses to answer [3.4]', async () => {
     const { resolver } = await setup();
-    expectRejected(await run('pickMailServer', resolver, 'example.com'), 'EREFUSED', 'pickMailServer("example.com"), which the server refuses', HINT.rethrow);
+    expectRejected(await run('pickMailServer', resolver, 'example.com'), 'EREFUSED', 'pickMailServer("example.com"), which the server refuses,', HINT.rethrow);
   });
 });
 
