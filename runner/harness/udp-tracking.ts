@@ -71,8 +71,19 @@ export const learnerSendTimes: number[] = [];
 type Send = typeof dgram.Socket.prototype.send & { netlingsOriginal?: typeof dgram.Socket.prototype.send };
 const currentSend = dgram.Socket.prototype.send as Send;
 const originalSend = currentSend.netlingsOriginal ?? currentSend;
+/** A send on a socket that is not bound yet is queued by Node and comes back through here once it is. */
+const isBound = (socket: dgram.Socket) => {
+  try {
+    socket.address();
+    return true;
+  } catch {
+    return false;
+  }
+};
 const trackingSend = function (this: dgram.Socket, ...args: unknown[]) {
-  if (!ours.has(this)) learnerSendTimes.push(performance.now());
+  // Counted once, when it really goes out: an unbound socket's first send would otherwise count
+  // twice (the call, then Node's queued re-call after the implicit bind), "0 ms apart".
+  if (!ours.has(this) && isBound(this)) learnerSendTimes.push(performance.now());
   return (originalSend as (...a: unknown[]) => void).apply(this, args);
 } as Send;
 trackingSend.netlingsOriginal = originalSend;
