@@ -7,6 +7,9 @@ import { labelLogsAfterReset } from './log-label.ts';
 import { openSockets } from './tracking.ts';
 import { until, type WaitOptions } from './wait.ts';
 
+/** Write errors that only mean the other side has gone. */
+const GONE = ['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'];
+
 /**
  * One side of a TCP conversation as a check sees it: everything received is kept, and the check
  * reads it in order (`expectNext`), never assuming how the bytes were split into chunks.
@@ -82,8 +85,15 @@ export class Peer extends EventEmitter {
     return got + end;
   }
 
+  /**
+   * Writes and waits until the bytes are handed to the kernel. When the other side has gone (it
+   * ended or reset the connection), it resolves anyway: the check's next expectation says what the
+   * learner's code did, instead of a raw EPIPE.
+   */
   write(data: string | Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.write(data, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.write(data, (err) => (!err || GONE.includes((err as NodeJS.ErrnoException).code ?? '') ? resolve() : reject(err))),
+    );
   }
 
   /**
@@ -98,7 +108,7 @@ export class Peer extends EventEmitter {
       } catch (err) {
         // The other side left mid-way (it acted on part of the data): stop writing and let the
         // check's next expectation say what the learner's code did, not a raw EPIPE.
-        if (['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as NodeJS.ErrnoException).code ?? '')) return;
+        if (GONE.includes((err as NodeJS.ErrnoException).code ?? '')) return;
         throw err;
       }
       await nextTurn();

@@ -135,8 +135,16 @@ describe('Task 1: createHttpServer(), reading requests', () => {
     const { port, calls } = await start();
     const conn = await open(port);
     await conn.send(request('PUT /items/42?x=1&y=%20 HTTP/1.1', ['Host: example.test:8080', 'X-Mixed-CASE:   Spaced Value \t ', 'X-Empty:', 'Accept:*/*']));
-    await conn.response('the response to "PUT /items/42?x=1&y=%20"', HINT.complete);
+    const res = await conn.response('the response to "PUT /items/42?x=1&y=%20"', HINT.complete);
     const got = calls[0];
+    if (!got) {
+      fail({
+        message: 'your server answered "PUT /items/42?x=1&y=%20" without calling the handler',
+        expected: 'the handler called once, with the parsed request',
+        actual: `no call; the response was ${res.status} ${res.reason}`,
+        hint: 'Every header line here is well-formed, an empty value ("X-Empty:") and no space after the colon ("Accept:*/*") included: hand the request to the handler.',
+      });
+    }
     expectEqual(`${got.method} ${got.target} ${got.version}`, 'PUT /items/42?x=1&y=%20 HTTP/1.1', 'method, target and version as the handler got them', 'Split the request line at its two spaces and pass the three parts as they are.');
     const want = { host: 'example.test:8080', 'x-mixed-case': 'Spaced Value', 'x-empty': '', accept: '*/*' };
     const seen = sorted(got.headers);
