@@ -102,17 +102,24 @@ export function trackLearnerServer(server: net.Server): void {
 export async function connectPath(socketPath: string, other: string): Promise<Peer> {
   const socket = net.connect(socketPath);
   const peer = new Peer(socket, other);
-  const refused = once(socket, 'error').then(([e]: NodeJS.ErrnoException[]) => {
-    // A connection the learner's code made impossible is a failure to explain, not a crash.
-    const hints: Record<string, string> = {
-      EACCES: 'The socket file does not let its owner read and write: chmod it with an octal mode such as 0o600 (not the decimal 600).',
-      ENOENT: 'There is no socket file at that path: listen on exactly the path you were given, and do not remove a live server\'s file.',
-      ECONNREFUSED: 'The file is there, but nothing listens on it: the server is not listening (any more).',
-    };
-    fail({ message: `the check could not connect to ${other} at ${socketPath}`, expected: 'a connection', actual: `${e.code ?? 'an error'}: ${e.message}`, hint: hints[e.code ?? ''] ?? 'Keep the server listening on the path you were given.' });
+  // A connection the learner's code made impossible is a failure to explain, not a crash.
+  // (Not once(socket, 'connect'): it rejects with the raw error before this can explain it.)
+  const connected = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      const hints: Record<string, string> = {
+        EACCES: 'The socket file does not let its owner read and write: chmod it with an octal mode such as 0o600 (not the decimal 600).',
+        ENOENT: 'There is no socket file at that path: listen on exactly the path you were given, and do not remove a live server\'s file.',
+        ECONNREFUSED: 'The file is there, but nothing listens on it: the server is not listening (any more).',
+      };
+      try {
+        fail({ message: `the check could not connect to ${other} at ${socketPath}`, expected: 'a connection', actual: `${e.code ?? 'an error'}: ${e.message}`, hint: hints[e.code ?? ''] ?? 'Keep the server listening on the path you were given.' });
+      } catch (failure) {
+        reject(failure);
+      }
+    });
   });
-  refused.catch(() => {});
-  await within(Promise.race([once(socket, 'connect'), refused]), `${other} to accept the connection`);
+  await within(connected, `${other} to accept the connection`);
   return peer;
 }
 
