@@ -60,6 +60,8 @@ export function runSession(o) {
   let lastBeat = 0;
   let lastPulse = Date.now();
   let rss = 0;
+  /** The memory in use when the last heartbeat or step arrived. */
+  let rssAtBeat = 0;
   let output = '';
   /** @type {import('./launch.js').TestProcess | undefined} */
   let handle;
@@ -144,7 +146,10 @@ export function runSession(o) {
       if (running) {
         const elapsed = now - running.since;
         if (now - Math.max(lastBeat, running.since) > HANG_MS) {
-          const grown = Math.round((rss - running.rss) / 2 ** 20);
+          // Growth since the check's last sign of life: what the stuck code itself allocated, not
+          // the worker's start-up or module loading before it (a fresh worker adds ~100 MB).
+          const base = lastBeat > running.since ? Math.max(running.rss, rssAtBeat) : running.rss;
+          const grown = Math.round((rss - base) / 2 ** 20);
           return finish(grown >= 64 ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
         }
         if (elapsed > TEST_TIMEOUT_MS + HANG_MS) return finish(why.neverEnded(elapsed, step()));
@@ -170,6 +175,7 @@ export function runSession(o) {
         case 'watch': {
           lastBeat = Date.now();
           lastPulse = Date.now();
+          rssAtBeat = rss;
           if (msg.kind === 'signal') return finish(why.signalled(msg.signal, msg.target, step()));
           if (msg.kind !== 'step') break;
           steps.set(msg.test, msg.text);
