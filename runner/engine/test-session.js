@@ -150,7 +150,9 @@ export function runSession(o) {
           // the worker's start-up or module loading before it (a fresh worker adds ~100 MB).
           const base = lastBeat > running.since ? Math.max(running.rss, rssAtBeat) : running.rss;
           const grown = Math.round((rss - base) / 2 ** 20);
-          return finish(grown >= 64 ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
+          // Loading a module (the learner's file, what it imports) takes ~100 MB of its own.
+          const limit = /^loading /.test(step() ?? '') ? 192 : 64;
+          return finish(grown >= limit ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
         }
         if (elapsed > TEST_TIMEOUT_MS + HANG_MS) return finish(why.neverEnded(elapsed, step()));
       }
