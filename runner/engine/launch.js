@@ -38,7 +38,7 @@ export class GuardError extends Error {
 
 /**
  * @typedef {object} LaunchOptions
- * @property {object} job                  for vitest-child.js
+ * @property {{ mode?: string, [key: string]: unknown }} job   for vitest-child.js
  * @property {string} exercisesDir         absolute
  * @property {{ dir: string, entries: string[] } | undefined} moduleCache  warm transforms, bound read-only
  * @property {string} [writableDir]        a host folder the test process may write (cache warm-up)

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { warmModuleCache } from './module-cache.js';
 import { runSession } from './test-session.js';
+import { trace } from './trace.js';
 
 /** @typedef {import('./failures.js').Failure} Failure */
 /** @typedef {import('../core/course.js').Lesson} Lesson */
@@ -69,6 +70,7 @@ export async function runChecks({ lessons, exercisesDir, stopOnFailure = false, 
   /** @type {Map<string, LessonResult>} */
   const results = new Map(lessons.map((l) => [l.id, { id: l.id, state: /** @type {const} */ ('not-run'), checks: [], errors: [] }]));
   const moduleCache = await warmModuleCache(hashes);
+  trace('cli', 'module cache ready; starting the test process');
   let todo = lessons;
   /** @type {import('./test-session.js').SessionEnd | undefined} */
   let end;

@@ -7,11 +7,17 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CHILD = path.join(HERE, 'vitest-child.js');
 export const SUPERVISOR = path.join(HERE, 'supervisor.js');
 /**
- * V8 flags for the test process. A young generation of 1 MB per semi-space (the default grows
- * to 16) keeps ~40 MB less resident in the main thread, where vite and vitest live, and in each
- * worker; short checks do not notice the extra scavenges.
+ * V8 flags for the test process, by its mode (vitest-child.js). The warm process of `learn`
+ * (mode 'serve') stays running beside the learner's editor: a young generation of 1 MB per
+ * semi-space (the default grows to 16) keeps ~40 MB less resident in its main thread, where vite
+ * and vitest live, and in each worker. A run that ends within seconds keeps V8's default: with
+ * 1 MB, importing vitest and checks that move megabytes spend ~0.1–0.2 s more in the scavenger.
+ * @param {string | undefined} mode
+ * @returns {string[]}
  */
-export const CHILD_FLAGS = ['--max-semi-space-size=1'];
+export function childFlags(mode) {
+  return mode === 'serve' ? ['--max-semi-space-size=1'] : [];
+}
 
 /** @param {Record<string, string>} extra */
 export function testEnv(extra) {

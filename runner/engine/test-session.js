@@ -8,6 +8,7 @@ import { GuardError, launch } from './launch.js';
 import { HANG_MS, LESSON_BUDGET_MS, RSS_MB, STARTUP_MS } from './limits.js';
 import * as why from './stop-reasons.js';
 import { isStopped } from './sweep.js';
+import { trace } from './trace.js';
 import { TEST_TIMEOUT_MS } from './vitest-options.js';
 
 /** @typedef {import('./run-checks.js').CheckResult} CheckResult */
@@ -163,6 +164,7 @@ export function runSession(o) {
     const onMessage = (msg) => {
       // Messages still in the pipe when the process was stopped must not rewrite the verdict.
       if (finished) return;
+      if (msg.type !== 'pulse') trace('cli', `got ${msg.type}${msg.kind ? ` ${msg.kind}` : ''}${msg.check?.name ? `: ${msg.check.name}` : ''}${msg.durationMs ? ` (${Math.round(msg.durationMs)} ms)` : ''}${msg.type === 'spare' ? (msg.used ? ': the early worker was used' : ': the early worker was NOT used (vitest asked for other arguments)') : ''}`);
       o.onEvent(msg);
       switch (msg.type) {
         case 'pulse':
@@ -268,7 +270,10 @@ export function runSession(o) {
       finish(why.ended(how, step()));
     };
 
-    const onOutput = (/** @type {string} */ text) => (output = (output + text).slice(-4000));
+    const onOutput = (/** @type {string} */ text) => {
+      if (process.env.NETLINGS_TRACE) process.stderr.write(text);
+      output = (output + text).slice(-4000);
+    };
     if (o.warm) {
       const warm = o.warm;
       handle = warm.handle();

@@ -12,12 +12,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import workerThreads from 'node:worker_threads';
 import { signer } from './channel.js';
+import { trace } from './trace.js';
+import { predictedWorkerArgs } from './early-worker.js';
 import { toFailure } from './failures.js';
 import { HEAP_MB, LEFTOVER_GRACE_MS } from './limits.js';
 import { isAlive, markedProcesses, namespaceProcesses, stopProcesses } from './sweep.js';
 
 const WATCHDOG_CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts
 
+trace('test process', 'started');
 // If the CLI (or the supervisor) disappears, end at once; the guard takes the rest.
 process.on('disconnect', () => {
   try {
@@ -62,14 +65,17 @@ const describe = (err) => {
  * loading vitest's worker runtime is a good part of a short run. The spare is a new thread no
  * code but vitest's has run in, made with exactly the arguments vitest gave the last one; vitest
  * gets it when it asks for a worker with those same arguments, else a new one as usual.
- * @type {{ key: string, worker: TestWorker } | undefined}
+ * @type {{ key: string, worker: TestWorker, early?: boolean } | undefined}
  */
 let spare;
 /** @type {ConstructorParameters<typeof BaseWorker> | undefined} */
 let lastArgs;
 const recipe = (/** @type {unknown[]} */ args) => {
   try {
-    return JSON.stringify(args, (_k, v) => (v instanceof URL ? v.href : v));
+    // Keys sorted: vitest builds the worker's env by spreading objects, whose order may vary.
+    return JSON.stringify(args, (_k, v) =>
+      v instanceof URL ? v.href : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    );
   } catch {
     return undefined; // something that does not compare: never use a spare for it
   }
@@ -81,7 +87,14 @@ class TestWorker extends BaseWorker {
     if (spare && key !== undefined && spare.key === key) {
       const { worker } = spare;
       spare = undefined;
+      send({ type: 'spare', used: true });
       return worker;
+    }
+    if (spare?.early) {
+      // Started from a prediction that turned out wrong (early-worker.js): never of use.
+      void spare.worker.terminate();
+      spare = undefined;
+      send({ type: 'spare', used: false });
     }
     const [file, options = {}] = args;
     super(file, { ...options, resourceLimits: { ...options.resourceLimits, maxOldGenerationSizeMb: HEAP_MB } });
@@ -104,6 +117,12 @@ function prepareSpare() {
 }
 workerThreads.Worker = TestWorker;
 syncBuiltinESMExports();
+// The first run's worker boots on the other core while this thread imports vitest.
+if (job.mode === 'run' || job.mode === 'serve') {
+  const args = predictedWorkerArgs();
+  const key = recipe(args);
+  if (key !== undefined) spare = { key, worker: new TestWorker(...args), early: true };
+}
 
 /** Pids the worker saw learner code spawn: the roots of the fallback's sweep. */
 const spawned = new Set();
@@ -142,6 +161,7 @@ async function sweep() {
   return stopped;
 }
 
+trace('test process', 'importing vitest');
 const { createVitest } = await import('vitest/node');
 const { ipcReporter } = await import('./reporter.js');
 const { CACHED_MODULES, hiddenTestOptions, moduleCachePlugin } = await import('./vitest-options.js');
@@ -182,6 +202,7 @@ function forgetLearnerModules() {
   for (const file of files) vitest.invalidateFile(file);
 }
 
+trace('test process', 'vitest is ready');
 if (job.mode === 'warm') {
   send({ type: 'ready' });
   // Collecting imports every hidden test file and the harness, and no learner code.

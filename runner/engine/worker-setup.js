@@ -19,7 +19,9 @@ import { getFn, setFn } from 'vitest/suite';
 import { takeTimeline } from '../harness/timeline-take.ts';
 import { note, startTimeline, timelineWanted } from '../harness/timeline.ts';
 import { OUTPUT_KEEP_CHARS, OUTPUT_KEEP_LINES } from './limits.js';
+import { trace } from './trace.js';
 
+trace('worker', 'set-up starts: vitest is running in the worker');
 const CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts
 const RUN_ID_VAR = 'NETLINGS_RUN_ID';
 const INSTALLED = Symbol.for('netlings.worker-setup');
