@@ -21,6 +21,7 @@ import {
   serve,
 } from '../harness/net.ts';
 import { chunkingProxy } from '../harness/proxy.ts';
+import { connectPath, listenOnPath, socketPath } from '../harness/unix.ts';
 import { until, within } from '../harness/wait.ts';
 import { watchSettle } from '../harness/learner-call.ts';
 
@@ -100,6 +101,22 @@ async function startShoutServer(): Promise<number> {
 
 async function greeted(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Peer> {
   const client = await connect(port, 'your server', options);
+  await client.expectNext('HELLO\n', 'the greeting "HELLO\\n"', HINT.greeting);
+  return client;
+}
+
+/**
+ * A greeted client of the learner's server listening on a Unix socket instead of TCP, for the
+ * checks that need replies still queued in Node when the connection ends. The server's code
+ * cannot tell (a net.Socket either way), but the kernel can: on loopback TCP one write is taken
+ * whole up to several MB (the window grows in 64 KB segments), so a torn-down connection lost
+ * nothing below ~4 MB, machine-dependently; a Unix socket takes ~200 KB (Linux; 8 KB on macOS),
+ * so most of a 2 MB reply is certainly still queued in Node.
+ */
+async function greetedOnPath(): Promise<Peer> {
+  const where = socketPath('shout');
+  await listenOnPath(await lesson.call('createShoutServer'), where, 'createShoutServer()');
+  const client = await connectPath(where, 'your server');
   await client.expectNext('HELLO\n', 'the greeting "HELLO\\n"', HINT.greeting);
   return client;
 }
@@ -229,31 +246,31 @@ describe('Task 1: createShoutServer()', () => {
     await client.expectEnd('your server to end the connection after "BYE\\n"', HINT.quit);
   });
 
-  test('delivers every queued reply, then BYE, before ending: 6 MB of them [1.7, 1.9]', async () => {
-    const client = await greeted(await startShoutServer());
-    // Far more than the socket buffers hold: most of the reply is still queued in Node when QUIT
-    // and then the client's FIN arrive right behind the line, so a connection torn down
+  test('delivers every queued reply, then BYE, before ending: 2 MB of them [1.7, 1.9]', async () => {
+    const client = await greetedOnPath();
+    // Far more than the Unix socket's buffers hold: most of the reply is still queued in Node when
+    // QUIT and then the client's FIN arrive right behind the line, so a connection torn down
     // (destroy()) instead of ended, on QUIT or on the client's end, loses it.
-    const line = big(6);
+    const line = big(2);
     await client.write(`${line}\nQUIT\n`);
     client.end();
     const expected = `${line.toUpperCase()}\nBYE\n`;
     // Cut off inside the reply: the rest was thrown away. Otherwise the line or QUIT went astray.
     const hint = (got: string) => (expected.startsWith(got) && got.length && !got.endsWith('\n') ? HINT.graceful : hintFor(expected, HINT.lines)(got));
-    await client.expectNext(expected, 'the reply to a 6 MB line, then "BYE\\n"', hint, { ms: 10_000 });
+    await client.expectNext(expected, 'the reply to a 2 MB line, then "BYE\\n"', hint, { ms: 10_000 });
     await client.expectEnd('your server to end the connection after "BYE\\n"', HINT.graceful);
   });
 
-  test('delivers every queued reply before ending when the client ends its side: 4 MB of them [1.7, 1.9]', async () => {
-    const client = await greeted(await startShoutServer());
-    // The client's FIN arrives right behind the line, while most of the 4 MB reply is still
+  test('delivers every queued reply before ending when the client ends its side: 2 MB of them [1.7, 1.9]', async () => {
+    const client = await greetedOnPath();
+    // The client's FIN arrives right behind the line, while most of the 2 MB reply is still
     // queued in Node: a server that ends (or tears down) only when nothing is queued loses it.
-    const line = big(4);
+    const line = big(2);
     await client.write(`${line}\n`);
     client.end();
     const expected = `${line.toUpperCase()}\n`;
     const hint = (got: string) => (expected.startsWith(got) && got.length && !got.endsWith('\n') ? HINT.graceful : hintFor(expected, HINT.lines)(got));
-    await client.expectNext(expected, 'the reply to a 4 MB line sent just before the client ended its side', hint, { ms: 10_000 });
+    await client.expectNext(expected, 'the reply to a 2 MB line sent just before the client ended its side', hint, { ms: 10_000 });
     await client.expectEnd('your server to end the connection once the queued reply was sent', HINT.endWhileQueued);
   });
 
