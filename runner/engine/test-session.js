@@ -164,7 +164,7 @@ export function runSession(o) {
     const onMessage = (msg) => {
       // Messages still in the pipe when the process was stopped must not rewrite the verdict.
       if (finished) return;
-      if (msg.type !== 'pulse') trace('cli', `got ${msg.type}${msg.kind ? ` ${msg.kind}` : ''}${msg.check?.name ? `: ${msg.check.name}` : ''}${msg.durationMs ? ` (${Math.round(msg.durationMs)} ms)` : ''}${msg.type === 'spare' ? (msg.used ? ': the early worker was used' : ': the early worker was NOT used (vitest asked for other arguments)') : ''}`);
+      if (msg.type !== 'pulse') trace('cli', `got ${msg.type}${msg.kind ? ` ${msg.kind}` : ''}${msg.check?.name ? `: ${msg.check.name}` : ''}${msg.durationMs ? ` (${Math.round(msg.durationMs)} ms)` : ''}${msg.type === 'spare' ? (msg.used ? ': the worker started ahead was used' : ': the worker started ahead was NOT used (vitest asked for other arguments)') : ''}`);
       o.onEvent(msg);
       switch (msg.type) {
         case 'pulse':

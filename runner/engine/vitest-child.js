@@ -61,15 +61,20 @@ const describe = (err) => {
   }
 };
 /**
- * A warm process (mode 'serve') starts the next run's worker while it waits: booting a thread and
- * loading vitest's worker runtime is a good part of a short run. The spare is a new thread no
- * code but vitest's has run in, made with exactly the arguments vitest gave the last one; vitest
- * gets it when it asks for a worker with those same arguments, else a new one as usual.
+ * Booting a thread and loading vitest's worker runtime is a good part of a short run, so the
+ * next worker is started before it is needed: the first one before vitest is imported
+ * (early-worker.js), the next lesson's while a lesson runs (runs of several lessons), and in a
+ * warm process (mode 'serve') the next run's while it waits. Such a spare is a new thread no
+ * code but vitest's has run in, made with exactly the arguments vitest gave the last one (or
+ * those predicted); vitest gets it when it asks for a worker with those same arguments, else a
+ * new one as usual.
  * @type {{ key: string, worker: TestWorker, early?: boolean } | undefined}
  */
 let spare;
 /** @type {ConstructorParameters<typeof BaseWorker> | undefined} */
 let lastArgs;
+/** Another hidden test file follows the one starting (runFiles): its worker may boot meanwhile. */
+let moreToCome = false;
 const recipe = (/** @type {unknown[]} */ args) => {
   try {
     // Keys sorted: vitest builds the worker's env by spreading objects, whose order may vary.
@@ -88,6 +93,8 @@ class TestWorker extends BaseWorker {
       const { worker } = spare;
       spare = undefined;
       send({ type: 'spare', used: true });
+      lastArgs = args;
+      if (moreToCome) setImmediate(prepareSpare);
       return worker;
     }
     if (spare?.early) {
@@ -98,14 +105,15 @@ class TestWorker extends BaseWorker {
     }
     const [file, options = {}] = args;
     super(file, { ...options, resourceLimits: { ...options.resourceLimits, maxOldGenerationSizeMb: HEAP_MB } });
-    if (job.mode === 'serve') lastArgs = args;
+    lastArgs = args;
+    if (moreToCome) setImmediate(prepareSpare);
     this.on('error', (err) => {
       if (/** @type {NodeJS.ErrnoException} */ (err)?.code === 'ERR_WORKER_OUT_OF_MEMORY') send({ type: 'oom', mb: HEAP_MB });
       else send({ type: 'worker-error', message: describe(err) });
     });
   }
 }
-/** Makes the spare for the next run (mode 'serve'), once a run has shown vitest's arguments. */
+/** Makes the spare for the next file or run, once a run has shown vitest's arguments. */
 function prepareSpare() {
   if (spare || !lastArgs) return;
   const key = recipe(lastArgs);
@@ -175,12 +183,14 @@ const vitest = await createVitest('test', options, { plugins: [moduleCachePlugin
  */
 async function runFiles(files, stopOnFailure) {
   const project = vitest.getRootProject();
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    moreToCome = i < files.length - 1;
     const { testModules } = await vitest.runTestSpecifications([project.createSpecification(file)]);
     const processes = await sweep();
     if (processes.length) send({ type: 'leftovers', file, processes });
     if (stopOnFailure && !testModules.every((m) => m.ok())) break;
   }
+  moreToCome = false;
 }
 
 /**

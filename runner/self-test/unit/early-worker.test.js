@@ -7,6 +7,6 @@ import { runCli } from '../helpers.js';
 test('vitest takes the early worker: its arguments were predicted exactly', async () => {
   const { code, out } = await runCli(['verify', '01', '--exercises', 'solutions'], { NETLINGS_TRACE: '1' });
   expect(code, out).toBe(0);
-  expect(out, 'see engine/early-worker.js: compare with the arguments vitest passes to new Worker()').toMatch(/the early worker was used/);
-  expect(out).not.toMatch(/early worker was NOT used/);
+  expect(out, 'see engine/early-worker.js: compare with the arguments vitest passes to new Worker()').toMatch(/the worker started ahead was used/);
+  expect(out).not.toMatch(/started ahead was NOT used/);
 });
