@@ -11,6 +11,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import workerThreads from 'node:worker_threads';
+import { lessonPaths } from '../core/course.js';
 import { signer } from './channel.js';
 import { trace } from './trace.js';
 import { predictedWorkerArgs } from './early-worker.js';
@@ -213,6 +214,18 @@ function forgetLearnerModules() {
 }
 
 trace('test process', 'vitest is ready');
+
+/**
+ * Has vite transform the learner's files for these hidden test files now, while the worker
+ * starts and collects: the first check that loads one then finds it ready (~50 ms sooner).
+ * Transforming runs no learner code, and a file that does not compile is reported as always
+ * when the check loads it (a warm-up only logs its error).
+ * @param {string[]} files
+ */
+function prepareLearnerFiles(files) {
+  const ssr = vitest.getRootProject().vite.environments.ssr;
+  for (const file of files) void ssr.warmupRequest(lessonPaths(path.basename(file).replace(/\.test\.ts$/, ''), job.exercisesDir).exercise).catch(() => {});
+}
 if (job.mode === 'warm') {
   send({ type: 'ready' });
   // Collecting imports every hidden test file and the harness, and no learner code.
@@ -232,6 +245,7 @@ if (job.mode === 'warm') {
       await sweep();
       spawned.clear();
       forgetLearnerModules();
+      prepareLearnerFiles(msg.files.map(String));
       await runFiles(msg.files.map(String), Boolean(msg.stopOnFailure));
       spawned.clear(); // swept: a pid may be reused by an unrelated process later
       send({ type: 'done', run: msg.run });
@@ -241,6 +255,7 @@ if (job.mode === 'warm') {
   send({ type: 'ready' });
 } else {
   send({ type: 'ready' });
+  prepareLearnerFiles(job.files);
   await runFiles(job.files, job.stopOnFailure);
   await vitest.close();
   send({ type: 'done' });
