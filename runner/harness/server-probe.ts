@@ -7,7 +7,7 @@ import net from 'node:net';
 import { fail } from './failure.ts';
 import type { Peer } from './peer.ts';
 import { recordLearnerServer } from './timeline.ts';
-import { learnerSockets, openServers } from './tracking.ts';
+import { learnerSockets, openServers, sendAtOnce } from './tracking.ts';
 import { until } from './wait.ts';
 
 /** One connection as the learner's server sees it. */
@@ -126,6 +126,7 @@ export function adoptServer(server: unknown, what: string): net.Server {
   openServers.add(server);
   server.prependListener('connection', (socket: net.Socket) => {
     learnerSockets.add(socket);
+    sendAtOnce(socket);
     socket.once('close', () => learnerSockets.delete(socket));
   });
   recordLearnerServer(server);
