@@ -27,8 +27,10 @@ export interface Client {
  *     the whole request. Never earlier, even if what has arrived looks complete.
  * 1.4 When the promise from `compute` resolves with `answer`, write `answer` (UTF-8, nothing
  *     added; it may be empty or large), then end the connection.
- * 1.5 If the promise from `compute` rejects, write nothing and close the connection (`end()` or
- *     `destroy()`). The server keeps serving: no crash, no unhandled rejection.
+ * 1.5 If the promise from `compute` rejects, write nothing and close the connection at once, in
+ *     the code that handles the rejection (`end()` or `destroy()`): not later from a timer, and
+ *     without waiting for the client, which has already ended its side. The server keeps
+ *     serving: no crash, no unhandled rejection.
  * 1.6 Connections are independent: many clients at once, each with its own request, and a slow
  *     answer for one does not hold up the others. A client that resets its connection instead
  *     of ending it gets no `compute` call, and must not crash the server.
