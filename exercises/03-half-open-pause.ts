@@ -50,7 +50,8 @@ export function createReplyServer(compute: (request: string) => Promise<string>)
  *     from a connection (its `socket.bytesRead` stays 0) and nothing is written to it.
  * 2.2 For each connection, call `admit({ address, port })` exactly once, with the client's
  *     address and port (`socket.remoteAddress`, `socket.remotePort`), as soon as it connects,
- *     before the client has sent anything.
+ *     before the client has sent anything. Its promise either resolves with a boolean (`true`
+ *     or `false`, never any other value) or rejects.
  * 2.3 If `admit` resolves with `true`, resume the connection and echo back every byte the
  *     client sends, starting with the bytes it sent before the decision (none may be lost);
  *     when the client ends its side, end yours.
