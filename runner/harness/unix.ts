@@ -3,7 +3,7 @@
 // closed after every check), and a stale socket file made the way it happens in real life.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
-import { linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,24 +21,6 @@ export const IS_WINDOWS = process.platform === 'win32';
 export const HAS_ABSTRACT_NAMES = process.platform === 'linux';
 /** The longest socket path Linux keeps whole (sun_path holds 108 bytes with the final zero). */
 export const MAX_SOCKET_PATH_BYTES = 107;
-
-/**
- * Whether this process may connect to any socket file whatever its permission bits, as root
- * with CAP_DAC_OVERRIDE may (the fallback guard, run as root). Then no EACCES can be made on
- * purpose. The sandbox drops every capability, so there even root gets EACCES.
- */
-export const OVERRIDES_FILE_PERMISSIONS = overridesFilePermissions();
-
-function overridesFilePermissions(): boolean {
-  try {
-    // Linux: the effective capabilities, a hex mask; CAP_DAC_OVERRIDE is bit 1.
-    const effective = /^CapEff:\s*([0-9a-f]+)$/im.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (effective) return (BigInt(`0x${effective}`) & 2n) !== 0n;
-  } catch {
-    // No /proc (macOS, BSD): root may do anything there.
-  }
-  return process.getuid?.() === 0;
-}
 
 let folder: string | undefined;
 let counter = 0;
@@ -139,20 +121,6 @@ export async function connectPath(socketPath: string, other: string): Promise<Pe
   });
   await within(connected, `${other} to accept the connection`);
   return peer;
-}
-
-/** The code of the error a connection to `socketPath` fails with (undefined if it connects). */
-export async function connectErrorCode(socketPath: string): Promise<string | undefined> {
-  const socket = net.connect(socketPath);
-  const result = new Promise<string | undefined>((resolve) => {
-    socket.once('connect', () => resolve(undefined));
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-  try {
-    return await within(result, `a test connection to ${socketPath}`);
-  } finally {
-    socket.destroy();
-  }
 }
 
 /**
