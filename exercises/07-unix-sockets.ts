@@ -35,7 +35,10 @@ export function createControlServer(): net.Server {
  * 2.2 Before you resolve, give the socket file the permission bits `mode` (default `0o600`:
  *     only your own user may connect). When the promise resolves, the file already has them.
  * 2.3 A socket file that nobody answers at (connecting to it fails with `ECONNREFUSED`) is
- *     stale: a server crashed without removing it. Remove it, then listen.
+ *     stale: a server crashed without removing it. Remove it, then listen. If connecting fails
+ *     with any other error (for example `EACCES`: you may not connect to that file; `EAGAIN`:
+ *     its server is too busy to take the connection), the file is not known to be stale:
+ *     leave it alone and reject with that error.
  * 2.4 If a server answers at `socketPath` (a connection to it succeeds), it is alive: leave
  *     its file alone, close the connection you made to find out, and reject with an Error
  *     whose `code` is `'EADDRINUSE'`.

@@ -47,15 +47,19 @@ async function listenOnce(server: net.Server, socketPath: string): Promise<void>
   await once(server, 'listening');
 }
 
-/** Does a server answer at `socketPath`? The test connection is closed straight away. */
+/**
+ * Does a server answer at `socketPath`? The test connection is closed straight away. Only
+ * ECONNREFUSED means no; any other error (EACCES: we may not connect) says nothing either way,
+ * so it is passed on.
+ */
 function answers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const probe = net.connect(socketPath);
     probe.once('connect', () => {
       probe.destroy();
       resolve(true);
     });
-    probe.once('error', () => resolve(false));
+    probe.once('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNREFUSED' ? resolve(false) : reject(err)));
   });
 }
 

@@ -4,7 +4,8 @@
 // - the program-wide resolver (dns.resolve*(), dns.promises.resolve*()) points at a local trap
 //   server that refuses every question and logs it;
 // - dns.lookup() (getaddrinfo: /etc/hosts, then the system's DNS servers) answers only for IP
-//   addresses and `localhost`; any other name fails with ENOTFOUND and is logged;
+//   addresses and `localhost`, the latter from the checks' own hosts data (dns-hosts.ts:
+//   127.0.0.1 and ::1 on every machine); any other name fails with ENOTFOUND and is logged;
 // - a Resolver whose servers are not the checks' own local servers (a `new Resolver()` without
 //   setServers() asks the system's) gets its query refused before anything is sent, and logged;
 // - dns.setServers() with anything but a local check server is logged and ignored, and a change
@@ -14,6 +15,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { isLocalhost, lookupLocalhost, lookupLocalhostPromise } from './dns-hosts.ts';
 import { startZoneServer, type ZoneServer } from './dns-server.ts';
 import { fail } from './failure.ts';
 import { lastingOwnSocket } from './udp-tracking.ts';
@@ -73,6 +75,7 @@ function patch(target: object, key: string, make: (original: Fn) => Fn): void {
 function patchLookups(): void {
   patch(dns, 'lookup', (original) =>
     function (this: unknown, host: unknown, ...rest: unknown[]) {
+      if (isLocalhost(host) && lookupLocalhost(rest)) return {};
       if (passesLookup(host)) return original.call(this, host, ...rest);
       escapes.push({ kind: 'lookup', detail: `dns.lookup(${JSON.stringify(host)})` });
       const callback = rest.at(-1);
@@ -82,6 +85,8 @@ function patchLookups(): void {
   );
   patch(dns.promises, 'lookup', (original) =>
     function (this: unknown, host: unknown, ...rest: unknown[]) {
+      const fromTable = isLocalhost(host) ? lookupLocalhostPromise(rest[0]) : undefined;
+      if (fromTable) return fromTable;
       if (passesLookup(host)) return original.call(this, host, ...rest);
       escapes.push({ kind: 'lookup', detail: `dns.promises.lookup(${JSON.stringify(host)})` });
       return Promise.reject(notFound(String(host)));
@@ -193,7 +198,7 @@ export function useDnsSandbox(): void {
     trapServers = [`127.0.0.1:${trap.port}`];
     dns.setServers(trapServers);
     // Addresses in IPv6-first order, as many systems give them: lookup('localhost') without
-    // family 4 then shows its ::1 (where the system has one) instead of passing by luck.
+    // family 4 then shows its ::1 (dns-hosts.ts lists one everywhere) instead of passing by luck.
     savedOrder = dns.getDefaultResultOrder();
     dns.setDefaultResultOrder('ipv6first');
     patchLookups();

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { describe, test } from 'vitest';
 import { connectBulk } from '../harness/bulk-client.ts';
+import { setImmediate } from '../harness/clock.ts';
 import { useExercise } from '../harness/exercise.ts';
 import { fail, show } from '../harness/failure.ts';
 import { listenHandoff, startWorker } from '../harness/handoff.ts';
@@ -19,6 +20,7 @@ import { connect, listen, type Peer } from '../harness/net.ts';
 import { chunkingProxy } from '../harness/proxy.ts';
 import { roundTrip } from '../harness/round-trip.ts';
 import { probeServer, type ServerSide } from '../harness/server-probe.ts';
+import { within } from '../harness/wait.ts';
 
 interface Client {
   address: string;
@@ -47,6 +49,8 @@ const HINT = {
   bigAnswer:
     "End the connection with socket.end(answer) (or write(), then end()). destroy() throws away whatever is still queued to be sent, and a big answer cannot all be sent at once.",
   rejected: "Catch compute()'s rejection (try/await/catch or .catch()) and close the connection with socket.destroy() or socket.end(), writing nothing.",
+  rejectAtOnce:
+    "Close the connection right in the code that catches the rejection: socket.destroy() (or socket.end()) there, not later from a timer, a 'timeout' or a 'close' listener. The client has already ended its side and is waiting for yours.",
   independent: 'Keep each request in variables inside the connection callback, and do not wait for one answer before serving the next connection.',
   reset: "A client that resets its connection makes its socket emit 'error' (ECONNRESET), and never 'end'. Add socket.on('error', ...) to every socket the server accepts.",
   pause: 'Create the server with net.createServer({ pauseOnConnect: true }, ...) and do not touch the socket\'s data (no \'data\' listener, no pipe, no resume) until admit() has said yes.',
@@ -67,6 +71,15 @@ function hintForMissingAnswer(side: ServerSide, atCall: { destroyed: boolean; en
   if (atCall.destroyed) return HINT.destroyedByLoop;
   if (atCall.ended) return HINT.endedTooSoon;
   return HINT.answer;
+}
+
+/**
+ * Returns once every callback the learner's code has already queued (promise reactions,
+ * process.nextTick) has run: one turn of the event loop, with no I/O and no clock involved, so
+ * "did it act at once?" gets the same answer however busy the machine is.
+ */
+function afterThisTurn(waitingFor: string): Promise<void> {
+  return within(new Promise<void>((resolve) => setImmediate(resolve)), waitingFor);
 }
 
 type Compute = Injected<[string], string>;
@@ -201,6 +214,24 @@ describe('Task 1: createReplyServer()', () => {
     const next = await request(port, compute, 'and now?', probe);
     next.call.resolve('fine');
     await next.client.expectNext('fine', 'the answer to the next client', HINT.rejected);
+  });
+
+  test('closes the connection at once when compute() rejects: no timer, no waiting for the client [1.5]', async () => {
+    const compute = injected<[string], string>();
+    const { port, probe } = await startReply(compute);
+    const { client, side, call } = await request(port, compute, 'please fail', probe);
+    await roundTrip();
+    call.reject(new Error('compute failed on purpose'));
+    await afterThisTurn("your server to handle compute()'s rejection");
+    if (!side.socket.destroyed && !side.socket.writableEnded) {
+      fail({
+        message: "your server did not close the connection when it handled compute()'s rejection",
+        expected: 'socket.destroy() or socket.end() called at once, in the code that handles the rejection',
+        actual: side.socket.timeout ? `the connection still open, with an idle timeout of ${side.socket.timeout} ms set` : 'the connection still open',
+        hint: HINT.rejectAtOnce,
+      });
+    }
+    await client.waitForEnd('your server to close the connection after compute() rejected', HINT.rejected);
   });
 
   test('serves clients at once: a slow answer does not hold up another [1.6]', async () => {

@@ -412,7 +412,9 @@ describe('Task 6: compareLocalhost()', () => {
       const hint =
         value === '192.0.2.99'
           ? `192.0.2.99 is the DNS server's answer. ${HINT.lookup}`
-          : typeof value === 'object' && value !== null && 'address' in value
+          : value === '::1'
+            ? "::1 is localhost's IPv6 address: without { family: 4 }, lookup() gives whichever address the system lists first. Ask with lookup('localhost', { family: 4 })."
+            : typeof value === 'object' && value !== null && 'address' in value
             ? "lookup() from 'node:dns/promises' resolves with { address, family }: put its address (a string) in lookup."
             : HINT.lookup;
       fail({ message: 'the lookup address is not what the operating system gives for localhost', expected: show(os), actual: typeof value === 'string' ? show(value) : asJson(value), hint });

@@ -3,6 +3,7 @@
 // Socket paths are short, fresh and in a private temporary folder; nothing waits on a timer.
 // try: listenSafely(createControlServer(), SOCKET) in a temporary folder; SERVER_PID, SCRATCH
 import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'vitest';
@@ -23,6 +24,7 @@ import {
   staleSocketAt,
   trackLearnerServer,
 } from '../harness/unix.ts';
+import { busyServerAt, connectErrorCode, FULL_QUEUE_SAYS_EAGAIN, OVERRIDES_FILE_PERMISSIONS } from '../harness/unix-unreachable.ts';
 import { until, within } from '../harness/wait.ts';
 
 interface Lesson07 {
@@ -46,6 +48,8 @@ const HINT = {
   stale: 'On EADDRINUSE, try to connect to the path: if that fails with ECONNREFUSED nobody is there, so unlink the file and listen again.',
   live: 'On EADDRINUSE, connect to the path first: if the connection succeeds, a server is alive there. Then reject and leave its file alone.',
   closeProbe: "When your test connection succeeds, close it (probe.destroy() or probe.end()) before you reject: otherwise the live server keeps an open connection from you.",
+  probeError:
+    "Only ECONNREFUSED means nobody is there. Any other error from your test connection (EACCES: you may not connect to that file; EAGAIN: its server is too busy to take you) does not show that the file is stale: leave it alone and reject with that error.",
   notSocket: "Before removing anything, check fs.lstat(socketPath).isSocket(): a regular file or a folder is someone's data, not a stale socket.",
   otherError: "Only EADDRINUSE means something is at the path: reject with any other listen error as it is, without probing or removing.",
   tooLong: "Check Buffer.byteLength(socketPath) (bytes, not characters) before listening: more than 107 bytes would be cut short silently.",
@@ -345,6 +349,57 @@ describe('Task 2: listenSafely()', () => {
       hint: HINT.closeProbe,
       detail: () => `${open().length} connection(s) from listenSafely() still open`,
     });
+  });
+
+  /** listenSafely() at `at`, where a test connection fails with `code`: it must reject with that error, the file untouched. */
+  async function expectUnreachableLeftAlone(at: string, code: string, situation: string): Promise<void> {
+    const before = lstatSync(at);
+    const o = await outcome(start('listenSafely', greeter(), at), `listenSafely() to reject: ${situation}`, HINT.probeError);
+    let after: { ino: number; mode: number } | undefined;
+    try {
+      const st = lstatSync(at);
+      after = { ino: st.ino, mode: st.mode & 0o777 };
+    } catch {
+      after = undefined;
+    }
+    const file =
+      after === undefined ? 'no file at the path any more'
+      : after.ino !== before.ino ? 'another socket file at the path (yours)'
+      : after.mode !== (before.mode & 0o777) ? `the file's mode changed to 0o${after.mode.toString(8)}`
+      : 'the file untouched';
+    if (o.resolved) {
+      fail({ message: `listenSafely() resolved although ${situation}`, expected: `a rejection with the ${code} error, and the file left alone`, actual: `it resolved: ${file}`, hint: HINT.probeError });
+    }
+    if (codeOf(o.error) !== code) {
+      fail({
+        message: `listenSafely() rejected, but not with the error its test connection got (${code})`,
+        expected: `a rejection with the ${code} error`,
+        actual: describeError(o.error),
+        hint: codeOf(o.error) === 'EADDRINUSE' ? `Reject with the error your test connection failed with (${code}), not listen's EADDRINUSE: it says why you could not tell whether the file is stale.` : HINT.probeError,
+      });
+    }
+    if (file !== 'the file untouched') fail({ message: `listenSafely() rejected with ${code}, but changed the socket file`, expected: 'the file untouched', actual: file, hint: HINT.probeError });
+  }
+
+  // Connecting needs write permission on the socket file. As root with CAP_DAC_OVERRIDE (outside
+  // the sandbox, which drops every capability) the permission bits are not enforced.
+  const lockedNote = IS_WINDOWS ? onFiles : OVERRIDES_FILE_PERMISSIONS ? ' (not checkable here: this process may connect to any socket file, as root outside the sandbox may, so no EACCES can be made)' : '';
+  test.skipIf(IS_WINDOWS || OVERRIDES_FILE_PERMISSIONS)(`rejects with the probe's own error and leaves the file alone when connecting fails with EACCES [2.3]${lockedNote}`, async ({ skip }) => {
+    const at = socketPath('locked');
+    await servePath(at, (peer) => void peer.write('live\n'));
+    // A live server's socket file that we may not connect to: another user's, say.
+    await chmod(at, 0o000); // awaited: the file is locked before listenSafely() looks at it
+    const ours = await connectErrorCode(at);
+    if (ours !== 'EACCES') skip(`a connection to a socket file with mode 0o000 gave ${ours ?? 'a connection'} here, not EACCES`);
+    await expectUnreachableLeftAlone(at, 'EACCES', 'connecting to the socket file at the path fails with EACCES');
+  });
+
+  const busyNote = FULL_QUEUE_SAYS_EAGAIN ? '' : ' (only Linux says EAGAIN for a full queue: skipped)';
+  test.skipIf(!FULL_QUEUE_SAYS_EAGAIN)(`rejects with the probe's own error and leaves the file alone when connecting fails with EAGAIN [2.3]${busyNote}`, async () => {
+    const at = socketPath('busy');
+    // A live server that accepts nothing more: its queue of waiting connections is full.
+    await busyServerAt(at);
+    await expectUnreachableLeftAlone(at, 'EAGAIN', "connecting to the socket file at the path fails with EAGAIN (its server's queue is full)");
   });
 
   test.skipIf(IS_WINDOWS)(`leaves a regular file or a folder alone and rejects with EADDRINUSE [2.5]${onFiles}`, async () => {

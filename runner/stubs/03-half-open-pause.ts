@@ -27,8 +27,10 @@ export interface Client {
  *     the whole request. Never earlier, even if what has arrived looks complete.
  * 1.4 When the promise from `compute` resolves with `answer`, write `answer` (UTF-8, nothing
  *     added; it may be empty or large), then end the connection.
- * 1.5 If the promise from `compute` rejects, write nothing and close the connection (`end()` or
- *     `destroy()`). The server keeps serving: no crash, no unhandled rejection.
+ * 1.5 If the promise from `compute` rejects, write nothing and close the connection at once, in
+ *     the code that handles the rejection (`end()` or `destroy()`): not later from a timer, and
+ *     without waiting for the client, which has already ended its side. The server keeps
+ *     serving: no crash, no unhandled rejection.
  * 1.6 Connections are independent: many clients at once, each with its own request, and a slow
  *     answer for one does not hold up the others. A client that resets its connection instead
  *     of ending it gets no `compute` call, and must not crash the server.
@@ -48,7 +50,8 @@ export function createReplyServer(compute: (request: string) => Promise<string>)
  *     from a connection (its `socket.bytesRead` stays 0) and nothing is written to it.
  * 2.2 For each connection, call `admit({ address, port })` exactly once, with the client's
  *     address and port (`socket.remoteAddress`, `socket.remotePort`), as soon as it connects,
- *     before the client has sent anything.
+ *     before the client has sent anything. Its promise either resolves with a boolean (`true`
+ *     or `false`, never any other value) or rejects.
  * 2.3 If `admit` resolves with `true`, resume the connection and echo back every byte the
  *     client sends, starting with the bytes it sent before the decision (none may be lost);
  *     when the client ends its side, end yours.
