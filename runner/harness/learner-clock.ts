@@ -36,13 +36,16 @@ function fakeSleep<T>(ms?: number, value?: T, options: { signal?: AbortSignal } 
 
 /**
  * From now on, setTimeout, setInterval and Date run on a fake clock, also when the learner's code
- * took them from node:timers or node:timers/promises, until `restore()` or the end of the check.
- * Call it just before the learner call whose timers matter.
+ * took them from node:timers or node:timers/promises, until the end of the check. It keeps pace
+ * with real time, and `pass(ms)` makes it jump ahead. Call it just before the learner call whose
+ * timers matter. (`restore()` early would drop the learner's pending timers: avoid it.)
  */
 export function fakeLearnerClock() {
   restoreLearnerClock();
   saved = { timers: Object.fromEntries(NAMES.map((n) => [n, timers[n]])) as unknown as Timers, sleep: timersPromises.setTimeout };
-  vi.useFakeTimers({ toFake: [...NAMES, 'Date'] });
+  // shouldAdvanceTime: between the jumps, the fake clock follows the real one, so the learner's
+  // timers keep working for the rest of the check (a stop() that polls on a timer still resolves).
+  vi.useFakeTimers({ toFake: [...NAMES, 'Date'], shouldAdvanceTime: true, advanceTimeDelta: 5 });
   // vitest fakes the globals only: the modules get the same fakes, and named imports of them
   // (`import { setTimeout } from 'node:timers/promises'`), copies made when the learner's module
   // loaded, are brought in line by syncBuiltinESMExports().
