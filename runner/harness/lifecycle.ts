@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
  * crash report only after everything learner code could still call back into is closed.
  */
 export const AFTER_CHECK = {
+  clock: 5,
   handoff: 10,
   logLabels: 20,
   proxies: 30,

@@ -59,7 +59,7 @@ export class ServerProbe {
    * The server's side of `peer`'s connection, once the server has accepted it. Ask before the
    * peer resets: a destroyed socket no longer knows its port.
    */
-  serverSideOf(peer: Peer, waitingFor = 'your server to accept the connection'): Promise<ServerSide> {
+  serverSideOf(peer: { socket: net.Socket }, waitingFor = 'your server to accept the connection'): Promise<ServerSide> {
     const port = peer.socket.localPort;
     if (port === undefined) throw new Error('serverSideOf(peer): the peer is closed and no longer knows its port; ask while it is open (maintainer error)');
     return until(this.subscribe, () => this.accepted.find((s) => s.port === port), waitingFor, {
@@ -96,6 +96,15 @@ export class ServerProbe {
       waitingFor,
       { hint },
     );
+  }
+
+  /**
+   * Waits until the server has accepted `n` connections in all, and returns the n-th. Start
+   * waiting before the client connects: the check then resumes right after the 'connection'
+   * event (its listeners, ticks and promise callbacks have run, nothing later has).
+   */
+  acceptedReach(n: number, waitingFor: string, hint: string): Promise<ServerSide> {
+    return until(this.subscribe, () => this.accepted[n - 1], waitingFor, { hint });
   }
 
   /** Waits until the server has emitted `n` 'drop' events in all. */

@@ -5,12 +5,14 @@
 // try: startEchoServer({ port: PORT, host: '127.0.0.1' })
 import type net from 'node:net';
 import { describe, test } from 'vitest';
+import { connectBulk } from '../harness/bulk-client.ts';
 import { attemptConnect } from '../harness/connect-attempt.ts';
 import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
 import { expectAllBytesThenEnd } from '../harness/expect-bytes.ts';
-import { fail, show } from '../harness/failure.ts';
+import { fail, LessonFailure, show } from '../harness/failure.ts';
 import { hasIpv6Loopback } from '../harness/ipv6.ts';
 import { callMethod, watchSettle, withHint } from '../harness/learner-call.ts';
+import { fakeLearnerClock } from '../harness/learner-clock.ts';
 import { closedPort, connect, HOST, type Peer, serve } from '../harness/net.ts';
 import { roundTrip } from '../harness/round-trip.ts';
 import { adoptServer, probeServer } from '../harness/server-probe.ts';
@@ -41,6 +43,8 @@ const HINT = {
   echo: "Send each chunk back as it is: socket.pipe(socket), or socket.on('data', (chunk) => socket.write(chunk)).",
   binary: "Do not decode the bytes: setEncoding('utf8') or chunk.toString() turns bytes that are not valid UTF-8 into replacement characters. Write the Buffer you received.",
   graceful: "The echo was cut off: end your side with socket.end() (or keep allowHalfOpen: false, or pipe, which end it for you). destroy() throws away whatever is still queued to be sent.",
+  heldBack:
+    "Part of the echo never reached the socket: with allowHalfOpen: false Node ends your side as soon as it reads the client's end, and some bytes were still inside a stage of your own (a PassThrough, a Transform) waiting for the slow reader. Pipe the socket straight into itself, or use allowHalfOpen: true and end your side once the whole chain has finished (pipeline does).",
   stalled: "The echo stopped halfway, with the connection still open: if you pause() the socket when write() returns false, resume() it on 'drain' (socket.pipe(socket) does both for you).",
   endWithClient: "End your side when the client ends its side: keep the default allowHalfOpen: false (or pipe, which ends for you).",
   ownBytes: 'Each connection echoes to its own socket: write to the socket whose data arrived, not to a variable shared by all connections.',
@@ -51,8 +55,15 @@ const HINT = {
   dropped: "Count the server's 'drop' events: server.on('drop', () => { dropped++ }), and return that count from dropped().",
   count:
     "Ask the server: server.getConnections((err, count) => ...) counts a connection until its socket has closed, whichever way it ended. A counter of your own that goes down on 'end' misses clients that reset.",
+  countLate:
+    "connections() did not count a client the server had just accepted, and did a moment later: count it in the 'connection' listener itself (or ask server.getConnections()), not a turn later (setImmediate, a timer, the first 'data').",
+  droppedLate:
+    "dropped() did not count the connection the server had just dropped, and did a moment later: add 1 in the 'drop' listener itself (server.on('drop', () => { dropped++ })), not a turn later (setImmediate, a timer).",
+  accept: "The server emits 'connection' for every client it accepts; check that it is listening where the client connects.",
   refuse: 'Call server.close() in stop() straight away: it stops accepting new connections at once, while the open ones may finish.',
   dontCut: 'stop() must not end or destroy the open connections: server.close() alone lets them finish, and its callback runs when they have.',
+  noDeadline:
+    'stop() must not give up on the open connections after a while: remove the timer that ends or destroys them (or settles stop()). Real servers add such a deadline; here stop() waits as long as the clients stay, and server.close() alone does exactly that.',
   waitForConnections:
     "Resolve in server.close()'s callback (or on the server's 'close' event): Node calls it only once every open connection has closed.",
   secondStop: "server.close(callback) passes an Error with code ERR_SERVER_NOT_RUNNING to its callback when the server is already closed: reject with it (callback(err) → reject(err)).",
@@ -108,6 +119,59 @@ async function echoes(client: Peer, text: string, hint = HINT.echo): Promise<voi
   await client.expectNext(text, `the echo of ${show(text)}`, hint);
 }
 
+/**
+ * Writes and waits until the bytes are handed to the kernel. When the server has already closed
+ * the connection it resolves anyway: what arrived (or not) then tells what the server did.
+ */
+function send(socket: net.Socket, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) =>
+    socket.write(bytes, (err) => (!err || ['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes((err as NodeJS.ErrnoException).code ?? '') ? resolve() : reject(err))),
+  );
+}
+
+/**
+ * A client that reads nothing at first sends bytes, ends its side, and only then reads: every byte
+ * must come back, then the end. The echo piles up first in the kernel (a fresh loopback connection
+ * takes ~4 MB: the server's send buffer grows to tcp_wmem's max), then in the server's own queue
+ * (`writableLength`). Pieces of 8 KB, each read on its own (a round trip after each), let the
+ * check stop at a known level of that queue before it sends its FIN:
+ * - 'below': a little queued, under the 16 KB high-water mark: even a server that pauses on
+ *   back-pressure still reads, so it reads the FIN with an echo queued. destroy() loses it.
+ * - 'beyond': the queue above the high-water mark (a server that pauses has paused), then one
+ *   more piece: a server that hands the bytes to a stage of its own (a PassThrough, a Transform)
+ *   holds that piece there, paused, when it reads the FIN; with allowHalfOpen: false Node ends
+ *   the socket at once, and the piece never gets written. A socket piped straight into itself is
+ *   paused too, so it reads the FIN only after it has written everything.
+ */
+async function echoQueuedWhenClientEnds(level: 'below' | 'beyond'): Promise<void> {
+  const { port, probe } = await start();
+  const client = await connectBulk(port, 'your echo server');
+  client.socket.setNoDelay(true); // each piece leaves at once, as its own segment
+  const { socket } = await probe.serverSideOf(client);
+  const pieces: Buffer[] = [Buffer.alloc(1024 * 1024, 1)]; // well under what the kernel takes
+  await send(client.socket, pieces[0]);
+  await roundTrip();
+  const full = () => (level === 'below' ? socket.writableLength > 0 : socket.writableLength >= socket.writableHighWaterMark);
+  for (let n = 1; n < 2048 && !client.socket.destroyed && !client.socket.writableEnded; n++) {
+    const reached = full();
+    const piece = Buffer.alloc(8 * 1024, n & 0xff);
+    if (reached && level === 'below') break;
+    pieces.push(piece);
+    await send(client.socket, piece);
+    await roundTrip();
+    if (reached) break; // 'beyond': the one piece after the queue went over the mark is sent
+  }
+  if (!client.socket.destroyed) client.socket.end();
+  await roundTrip(); // the server has read the FIN (unless it has paused)
+  const all = Buffer.concat(pieces);
+  // Ended (end(), or Node's own end with allowHalfOpen: false) rather than destroyed, and still
+  // short: the missing bytes never reached the socket, they were held in a stage of the server's.
+  const heldBack = () => socket.writableEnded && !socket.errored;
+  await withHint(client.readExactlyThenEnd(all, `the echo (${all.length.toLocaleString('en')} bytes, all sent before the client ended its side)`, HINT.graceful), () =>
+    heldBack() ? HINT.heldBack : client.ended || client.closed ? HINT.graceful : HINT.stalled,
+  );
+}
+
 async function expectCount(echo: EchoServer, expected: number, situation: string, hint = HINT.count): Promise<void> {
   const count = await within(
     method(echo, 'connections').catch((err: unknown) => {
@@ -119,6 +183,25 @@ async function expectCount(echo: EchoServer, expected: number, situation: string
   );
   if (count !== expected) {
     fail({ message: `connections() resolved with the wrong count ${situation}`, expected: String(expected), actual: show(String(count)), hint });
+  }
+}
+
+/**
+ * connections() right after the server accepted a client: `expected` then. When it is wrong, a
+ * count that is right a moment later (after a round trip) was updated late: the hint says so.
+ */
+async function expectCountAtOnce(echo: EchoServer, expected: number, situation: string): Promise<void> {
+  try {
+    await expectCount(echo, expected, situation);
+  } catch (err) {
+    if (!(err instanceof LessonFailure) || err.netlings.kind !== 'assertion') throw err;
+    await roundTrip();
+    const later = await within(method(echo, 'connections'), `connections() to resolve (${situation}, a moment later)`, { hint: HINT.count });
+    if (later === expected) {
+      err.netlings.hint = HINT.countLate;
+      err.netlings.actual = `${err.netlings.actual}, and ${expected} a moment later`;
+    }
+    throw err;
   }
 }
 
@@ -194,6 +277,14 @@ describe('Task 1: startEchoServer()', () => {
     client.end();
     await client.expectNext('last words', 'the echo of "last words", sent just before the client ended its side', HINT.echo);
     await client.expectEnd('your server to end the connection after the client ended its side', HINT.endWithClient);
+  });
+
+  test('delivers the echo still queued in the server when the client ends, then ends [1.1]', async () => {
+    await echoQueuedWhenClientEnds('below');
+  });
+
+  test('delivers every byte it read when the client ends while a slow reader holds up the echo [1.1]', async () => {
+    await echoQueuedWhenClientEnds('beyond');
   });
 
   test('serves several clients at once, each getting only its own bytes [1.1]', async () => {
@@ -276,11 +367,20 @@ describe('Task 1: startEchoServer()', () => {
     if (none !== 0) fail({ message: 'dropped() should be 0 before any connection was dropped', expected: '0', actual: show(String(none)), hint: HINT.dropped });
     await echoingClient(port, 'the one client allowed');
     for (const n of [1, 2]) {
-      const extra = await connect(port, 'your echo server');
-      await probe.dropsReach(n, `the server to drop extra client ${n} (maxConnections: 1)`, HINT.maxConnections);
-      await extra.waitForEnd(`the dropped client ${n} to see its connection close`, HINT.maxConnections);
+      // Waiting for the drop starts before the client connects, so dropped() is asked right
+      // after the server's 'drop' event: the moment the connection counts as dropped.
+      const dropping = probe.dropsReach(n, `the server to drop extra client ${n} (maxConnections: 1)`, HINT.maxConnections);
+      const extra = connect(port, 'your echo server');
+      extra.catch(() => {}); // awaited below
+      await dropping;
       const count = await within(method(echo, 'dropped'), 'dropped() to return');
-      if (count !== n) fail({ message: `dropped() after ${n} dropped connection(s)`, expected: String(n), actual: show(String(count)), hint: HINT.dropped });
+      if (count !== n) {
+        // A count that is right a moment later was updated late; otherwise it misses drops.
+        await roundTrip();
+        const later = await within(method(echo, 'dropped'), 'dropped() to return');
+        fail({ message: `dropped() right after the server dropped connection ${n} (its 'drop' event)`, expected: String(n), actual: `${show(String(count))}${later === n ? `, and ${n} a moment later` : ''}`, hint: later === n ? HINT.droppedLate : HINT.dropped });
+      }
+      await (await extra).waitForEnd(`the dropped client ${n} to see its connection close`, HINT.maxConnections);
     }
   });
 });
@@ -298,6 +398,22 @@ describe('Task 2: connections()', () => {
     b.reset();
     await probe.closed(sideOfB, 'your server to close the connection of client B, which reset', HINT.reset);
     await expectCount(echo, 1, 'after client B reset its connection and it closed');
+  });
+
+  test('counts a client from the moment the server accepts it [2.1]', async () => {
+    const { echo, port, probe } = await start();
+    const clients: Promise<Peer>[] = [];
+    for (const k of [1, 2, 3]) {
+      // Waiting for the accept starts before the client connects, so connections() is asked
+      // right after the server's 'connection' event: from then on, the connection counts.
+      const accepting = probe.acceptedReach(k, `your server to accept client ${k}`, HINT.accept);
+      const client = connect(port, 'your echo server');
+      client.catch(() => {}); // awaited below
+      clients.push(client);
+      await accepting;
+      await expectCountAtOnce(echo, k, `right after your server accepted client ${k} (its 'connection' event)`);
+    }
+    for (const [i, client] of clients.entries()) await echoes(await client, `client ${i + 1} is served\n`);
   });
 
   test('does not count dropped connections [2.1]', async () => {
@@ -356,9 +472,39 @@ describe('Task 3: stop()', () => {
     await within(stopping.promise, 'stop() to resolve after the last client left', { hint: HINT.waitForConnections });
   });
 
+  test('never cuts the open connections, however long stop() has to wait for their clients [3.2, 3.3]', async () => {
+    const { echo, port, probe } = await start();
+    const [a, b] = [await echoingClient(port, 'client A'), await echoingClient(port, 'client B')];
+    // Ten minutes pass for your timers in no time (a fake clock, which otherwise keeps pace with
+    // the real one): a deadline after which stop() ends or destroys the connections that are
+    // still open shows up without a sleep.
+    const clock = fakeLearnerClock();
+    const stopping = watchSettle(method(echo, 'stop'));
+    await clock.pass(10 * 60_000);
+    await roundTrip(); // what the learner's timers started (a destroy, an end) has taken effect
+    const now = stopping.now;
+    if (now.state === 'rejected' && (now.error as { netlings?: unknown })?.netlings) throw now.error; // TODO or a throw
+    const cut = probe.accepted.filter((s) => s.socket.destroyed || s.socket.writableEnded).length;
+    if (cut) {
+      fail({ message: 'stop() cut open connections once time had passed', expected: 'both connections open until their clients end them, however long that takes', actual: `10 minutes (on your timers' clock) after stop(), with both clients still connected, your server had ended or destroyed ${cut === 1 ? 'one of them' : 'both'}`, hint: HINT.noDeadline });
+    }
+    if (now.state !== 'pending') {
+      fail({ message: `stop() ${now.state} after 10 minutes (on your timers' clock) with two connections still open`, expected: 'stop() to wait until every open connection has closed, however long that takes', actual: `it ${now.state}`, hint: HINT.noDeadline });
+    }
+    await echoes(a, 'A, ten minutes later\n', HINT.noDeadline);
+    await echoes(b, 'B, ten minutes later\n', HINT.noDeadline);
+    a.end();
+    b.end();
+    await within(stopping.promise, 'stop() to resolve after the last client left', { hint: HINT.waitForConnections });
+  });
+
   test('resolves only once the last open connection has closed [3.3]', async () => {
     const { echo, port, probe } = await start();
     const [a, b] = [await echoingClient(port, 'client A'), await echoingClient(port, 'client B')];
+    // The server's sides of A and B, in the order they connected (nothing else connects here):
+    // taken from the probe, since a server that wrongly closes them may already have, and a
+    // closed client socket no longer knows its port.
+    const [sideOfA, sideOfB] = probe.accepted;
     const stopping = watchSettle(method(echo, 'stop'));
     const notYet = async (situation: string) => {
       await roundTrip();
@@ -370,11 +516,11 @@ describe('Task 3: stop()', () => {
     };
     await notYet('right away, with two clients connected');
     a.end();
-    await probe.closedOnServer(a, 'your server to close the connection of client A, which ended', HINT.endWithClient);
+    await probe.closed(sideOfA, 'your server to close the connection of client A, which ended', HINT.endWithClient);
     await echoes(b, 'B is still here\n', HINT.dontCut);
     await notYet('when one of two clients had left');
     b.end();
-    await probe.closedOnServer(b, 'your server to close the connection of client B, which ended', HINT.endWithClient);
+    await probe.closed(sideOfB, 'your server to close the connection of client B, which ended', HINT.endWithClient);
     await within(stopping.promise, 'stop() to resolve after the last client left', { hint: HINT.waitForConnections });
     if (echo.server.listening) fail({ message: 'stop() resolved but the server is still listening', expected: 'server.listening === false', actual: 'true', hint: HINT.refuse });
   });
