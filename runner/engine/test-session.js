@@ -8,7 +8,7 @@ import { GuardError, launch } from './launch.js';
 import { HANG_MS, LESSON_BUDGET_MS, RSS_MB, STARTUP_MS } from './limits.js';
 import * as why from './stop-reasons.js';
 import { isStopped } from './sweep.js';
-import { trace } from './trace.js';
+import { trace, traceOut } from './trace.js';
 import { TEST_TIMEOUT_MS } from './vitest-options.js';
 
 /** @typedef {import('./run-checks.js').CheckResult} CheckResult */
@@ -271,7 +271,7 @@ export function runSession(o) {
     };
 
     const onOutput = (/** @type {string} */ text) => {
-      if (process.env.NETLINGS_TRACE) process.stderr.write(text);
+      traceOut(text);
       output = (output + text).slice(-4000);
     };
     if (o.warm) {

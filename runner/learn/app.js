@@ -3,6 +3,7 @@
 // check makes that result stale, so it is dropped and the file is checked again: what is on
 // screen always belongs to the file as it is now.
 import path from 'node:path';
+import { trace } from '../engine/trace.js';
 import { dim } from '../report/style.js';
 import { coldChecker } from './checker.js';
 import { actionFor } from './keys.js';
@@ -67,6 +68,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     if (!manual) {
       watcher = watchForChanges(file, () => {
         const now = readText(file);
+        trace('learn', `file event (${now !== lastChecked ? 'changed' : 'unchanged'})`);
         if (now !== lastChecked) void check();
       });
     }
@@ -88,6 +90,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     lastChecked = readText(file);
     view.verdict = { ...view.verdict, checking: true };
     draw();
+    trace('learn', 'checking: screen drawn');
     types.check(file);
     const started = Date.now();
     /** @type {import('../engine/run-checks.js').LessonResult} */
@@ -101,6 +104,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
       result = { id: lesson.id, state: 'failed', checks: [], errors: [failure] };
     }
     checking = false;
+    trace('learn', `checker answered (${result.state})`);
     if (closed) return;
     // Another lesson, or a file that changed while it was being checked: this verdict is stale.
     if (gen !== generation || pending || readText(file) !== lastChecked) {
@@ -111,6 +115,7 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     view.done = doneLessons(ws);
     view.verdict = { result, checking: false, ms: Date.now() - started, at: new Date() };
     draw();
+    trace('learn', 'verdict drawn');
   }
 
   /**
