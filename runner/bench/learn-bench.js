@@ -4,7 +4,10 @@
 // several saves that alternate between the stub and the reference solution of lesson 01; and the
 // peak memory of learn's whole process tree (learn, the warm test process behind its guard, the
 // TypeScript checker), sampled every 50 ms, as RSS and as PSS (shared pages counted once).
-//   node runner/bench/learn-bench.js [--runs=7] [--npm] [--cold]
+//   node runner/bench/learn-bench.js [--runs=7] [--pause=1500] [--npm] [--cold]
+//   --pause: ms between a verdict and the next save. A learner reads the verdict and edits
+//     before saving again; the warm runner uses that time to boot the next run's worker. With
+//     --pause=0 each save lands at once and waits for that boot (~0.2 s more a save).
 //   --npm: through `npm run learn`; --cold: the cold checker (NETLINGS_WARM=off), for comparison
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,7 @@ import { treeBreakdown, treePss, treeRss } from './memory.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
 const cold = process.argv.includes('--cold');
+const pause = Number(process.argv.find((a) => a.startsWith('--pause='))?.slice(8) ?? 1500);
 const lesson = loadCourse().lessons[0];
 const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (/** @type {number} */ bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -48,6 +52,7 @@ const saves = [];
 for (let i = 0; i < runs; i++) {
   const text = texts[i % 2];
   const expect = i % 2 === 0 ? /All \d+ checks pass/ : /0 of \d+ checks pass/;
+  await new Promise((resolve) => setTimeout(resolve, pause));
   const t = Date.now();
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
@@ -59,7 +64,7 @@ await app.exited;
 clearInterval(sampler);
 const stubSaves = saves.filter((_, i) => i % 2 === 1);
 const solutionSaves = saves.filter((_, i) => i % 2 === 0);
-console.log(`${npm ? 'npm run learn' : 'node runner/bin/netlings.js learn'}, ${cold ? 'cold checker (NETLINGS_WARM=off)' : 'warm runner'} (${lesson.id}, ${runs} saves):`);
+console.log(`${npm ? 'npm run learn' : 'node runner/bin/netlings.js learn'}, ${cold ? 'cold checker (NETLINGS_WARM=off)' : 'warm runner'} (${lesson.id}, ${runs} saves, ${pause} ms after each verdict):`);
 console.log(`  start → first screen   ${firstScreen} ms`);
 console.log(`  start → first verdict  ${firstVerdict} ms`);
 console.log(`  save → verdict         median ${median(saves)} ms (min ${Math.min(...saves)}, max ${Math.max(...saves)}; includes the ${DEBOUNCE_MS} ms debounce)`);
