@@ -17,6 +17,9 @@ import { startTypeChecker } from './typescript.js';
 import { comparisonText, explainerText, lessonMenu, resetNotice } from './views.js';
 import { watchForChanges } from './watch.js';
 
+/** A run still going after this long may be a hang, whose TypeScript errors may explain it. */
+const TYPES_AFTER_MS = 500;
+
 /** @typedef {import('../core/course.js').Course} Course */
 /** @typedef {import('../core/course.js').Lesson} Lesson */
 /** @typedef {import('./state.js').Workspace} Workspace */
@@ -91,7 +94,15 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
     view.verdict = { ...view.verdict, checking: true };
     draw();
     trace('learn', 'checking: screen drawn');
-    types.check(file);
+    // TypeScript's check (~20 ms warm, at a lower priority) would still take CPU from the run:
+    // it starts once the verdict is in, or after TYPES_AFTER_MS of a run that takes long (a
+    // hang: its errors may explain it).
+    let typesAsked = false;
+    const askTypes = () => {
+      if (!typesAsked && !closed) types.check(file);
+      typesAsked = true;
+    };
+    const typesTimer = setTimeout(askTypes, TYPES_AFTER_MS);
     const started = Date.now();
     /** @type {import('../engine/run-checks.js').LessonResult} */
     let result;
@@ -104,6 +115,8 @@ export function runLearn({ course, start, ws, manual, checker = coldChecker({ ex
       result = { id: lesson.id, state: 'failed', checks: [], errors: [failure] };
     }
     checking = false;
+    clearTimeout(typesTimer);
+    askTypes();
     trace('learn', `checker answered (${result.state})`);
     if (closed) return;
     // Another lesson, or a file that changed while it was being checked: this verdict is stale.

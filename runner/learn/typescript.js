@@ -1,7 +1,8 @@
 // TypeScript's own errors for the learner's file, next to the verdict: a typo such as
 // `socket.wirte` is named ("Did you mean 'write'?") before it becomes a runtime TypeError.
 // The work happens in typescript-child.js, started once and kept warm, at a lower CPU priority
-// than the checks: the verdict never waits for it. Only the answer to the latest request counts.
+// than the checks, and asked only once the verdict is in (app.js; or after 0.5 s of a run that
+// takes long): the verdict never waits for it. Only the answer to the latest request counts.
 import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import path from 'node:path';
