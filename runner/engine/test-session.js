@@ -8,7 +8,7 @@ import { GuardError, launch } from './launch.js';
 import { HANG_MS, LESSON_BUDGET_MS, RSS_MB, STARTUP_MS } from './limits.js';
 import * as why from './stop-reasons.js';
 import { isStopped } from './sweep.js';
-import { trace, traceOut } from './trace.js';
+import { trace, traceOut, tracing } from './trace.js';
 import { TEST_TIMEOUT_MS } from './vitest-options.js';
 
 /** @typedef {import('./run-checks.js').CheckResult} CheckResult */
@@ -18,6 +18,12 @@ import { TEST_TIMEOUT_MS } from './vitest-options.js';
 let runCount = 0;
 const lessonOf = (/** @type {string} */ file) => path.basename(file).replace(/\.test\.ts$/, '');
 const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: 'failed', failed: 'failed', skip: 'skipped', skipped: 'skipped', pending: 'skipped', todo: 'skipped' });
+
+/** A message from the test process as one trace line (NETLINGS_TRACE). @param {any} msg */
+function traceLine(msg) {
+  const spare = msg.used ? ': the worker started ahead was used' : ': the worker started ahead was NOT used (vitest asked for other arguments)';
+  return `got ${msg.type}${msg.kind ? ` ${msg.kind}` : ''}${msg.check?.name ? `: ${msg.check.name}` : ''}${msg.durationMs ? ` (${Math.round(msg.durationMs)} ms)` : ''}${msg.type === 'spare' ? spare : ''}`;
+}
 
 /**
  * @typedef {object} SessionOptions
@@ -164,7 +170,7 @@ export function runSession(o) {
     const onMessage = (msg) => {
       // Messages still in the pipe when the process was stopped must not rewrite the verdict.
       if (finished) return;
-      if (msg.type !== 'pulse') trace('cli', `got ${msg.type}${msg.kind ? ` ${msg.kind}` : ''}${msg.check?.name ? `: ${msg.check.name}` : ''}${msg.durationMs ? ` (${Math.round(msg.durationMs)} ms)` : ''}${msg.type === 'spare' ? (msg.used ? ': the worker started ahead was used' : ': the worker started ahead was NOT used (vitest asked for other arguments)') : ''}`);
+      if (tracing() && msg.type !== 'pulse') trace('cli', traceLine(msg));
       o.onEvent(msg);
       switch (msg.type) {
         case 'pulse':

@@ -5,6 +5,9 @@
 // instead (for learn, whose screen stderr would garble). Off, it costs one property read.
 import { appendFileSync } from 'node:fs';
 
+/** Whether trace lines are wanted: callers that build a line from each message ask first. */
+export const tracing = () => Boolean(process.env.NETLINGS_TRACE);
+
 /**
  * @param {'cli' | 'learn' | 'test process' | 'worker'} who
  * @param {string} what

@@ -13,11 +13,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import workerThreads from 'node:worker_threads';
 import { lessonPaths } from '../core/course.js';
 import { signer } from './channel.js';
-import { trace } from './trace.js';
 import { predictedWorkerArgs } from './early-worker.js';
 import { toFailure } from './failures.js';
 import { HEAP_MB, LEFTOVER_GRACE_MS } from './limits.js';
 import { isAlive, markedProcesses, namespaceProcesses, stopProcesses } from './sweep.js';
+import { trace } from './trace.js';
 
 const WATCHDOG_CHANNEL = 'netlings-watchdog'; // same name as runner/harness/watchdog.ts
 

@@ -100,7 +100,10 @@ async function startShoutServer(): Promise<number> {
 }
 
 async function greeted(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Peer> {
-  const client = await connect(port, 'your server', options);
+  return expectGreeting(await connect(port, 'your server', options));
+}
+
+async function expectGreeting(client: Peer): Promise<Peer> {
   await client.expectNext('HELLO\n', 'the greeting "HELLO\\n"', HINT.greeting);
   return client;
 }
@@ -116,9 +119,7 @@ async function greeted(port: number, options: { allowHalfOpen?: boolean } = {}):
 async function greetedOnPath(): Promise<Peer> {
   const where = socketPath('shout');
   await listenOnPath(await lesson.call('createShoutServer'), where, 'createShoutServer()');
-  const client = await connectPath(where, 'your server');
-  await client.expectNext('HELLO\n', 'the greeting "HELLO\\n"', HINT.greeting);
-  return client;
+  return expectGreeting(await connectPath(where, 'your server'));
 }
 
 /** Sends `text` and expects `reply`, with a hint picked from what came back instead. */
