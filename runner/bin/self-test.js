@@ -35,6 +35,9 @@ let failed = 0;
 /** Every check's outcome and duration, for npm run stress (NETLINGS_SELFTEST_RESULTS=<file>). */
 /** @type {{ name: string, state: string, ms: number }[]} */
 const results = [];
+/** The failures again at the end, where a CI log that keeps only its tail still shows them. */
+/** @type {{ name: string, message: string }[]} */
+const failures = [];
 /** @type {import('vitest/node').Reporter} */
 const reporter = {
   onTestCaseResult(tc) {
@@ -53,12 +56,14 @@ const reporter = {
       failed++;
       console.log(`${FAIL} ${name}`);
       for (const err of result.errors ?? []) console.log(red(String(err.stack ?? err.message).replace(/^/gm, '    ')));
+      failures.push({ name, message: String(result.errors?.[0]?.message ?? '') });
     }
   },
   onTestRunEnd(_modules, unhandled) {
     for (const err of unhandled) {
       failed++;
       console.log(`${FAIL} unhandled error: ${String(/** @type {any} */ (err).stack ?? err.message)}`);
+      failures.push({ name: 'unhandled error', message: String(err.message) });
     }
   },
 };
@@ -89,8 +94,13 @@ if (tsc.ok) {
 } else {
   failed++;
   console.log(`${FAIL} typecheck (tsc -p tsconfig.json)\n${tsc.out.replace(/^/gm, '    ')}`);
+  failures.push({ name: 'typecheck (tsc -p tsconfig.json)', message: tsc.out.split('\n')[0] });
 }
 if (process.env.NETLINGS_SELFTEST_RESULTS) writeFileSync(process.env.NETLINGS_SELFTEST_RESULTS, JSON.stringify({ results, typecheck: tsc.ok }));
+if (failures.length) {
+  console.log(`\n${bold('Failed:')}`);
+  for (const f of failures) console.log(`${FAIL} ${f.name}\n${red(f.message.split('\n').slice(0, 6).join('\n').replace(/^/gm, '    '))}`);
+}
 console.log(`\n${failed ? FAIL : PASS} ${bold(`self-test: ${passed} passed, ${failed} failed`)}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed || passed === 0 ? 1 : 0);

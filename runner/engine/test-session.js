@@ -16,6 +16,8 @@ import { TEST_TIMEOUT_MS } from './vitest-options.js';
 /** @typedef {import('./failures.js').Failure} Failure */
 
 let runCount = 0;
+/** A blocked thread whose memory rises at least this fast is allocating, not only looping. */
+const GROWING_MB_PER_S = 8;
 const lessonOf = (/** @type {string} */ file) => path.basename(file).replace(/\.test\.ts$/, '');
 const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: 'failed', failed: 'failed', skip: 'skipped', skipped: 'skipped', pending: 'skipped', todo: 'skipped' });
 
@@ -69,6 +71,16 @@ export function runSession(o) {
   let rss = 0;
   /** The memory in use when the last heartbeat or step arrived. */
   let rssAtBeat = 0;
+  /** The memory in use at each pulse of the last few seconds, oldest first. */
+  /** @type {{ at: number, rss: number }[]} */
+  const pulses = [];
+  /** The memory in use `ms` ago (the pulse nearest before then). */
+  const rssAgo = (/** @type {number} */ ms) => {
+    const then = Date.now() - ms;
+    let found = pulses[0]?.rss ?? rss;
+    for (const p of pulses) if (p.at <= then) found = p.rss;
+    return found;
+  };
   let output = '';
   /** @type {import('./launch.js').TestProcess | undefined} */
   let handle;
@@ -152,14 +164,20 @@ export function runSession(o) {
       }
       if (running) {
         const elapsed = now - running.since;
-        if (now - Math.max(lastBeat, running.since) > HANG_MS) {
+        const stuckFor = now - Math.max(lastBeat, running.since);
+        if (stuckFor > HANG_MS) {
           // Growth since the check's last sign of life: what the stuck code itself allocated, not
           // the worker's start-up or module loading before it (a fresh worker adds ~100 MB).
           const base = lastBeat > running.since ? Math.max(running.rss, rssAtBeat) : running.rss;
           const grown = Math.round((rss - base) / 2 ** 20);
           // Loading a module (the learner's file, what it imports) takes ~100 MB of its own.
           const limit = /^loading /.test(step() ?? '') ? 192 : 64;
-          return finish(grown >= limit ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
+          // Memory still rising in the last second is the stuck code allocating: a loop that
+          // blocks allocates nothing. On a busy machine it rises slower, so wait a little longer
+          // for it to reach the heap limit (V8 then ends the thread) or the growth limit.
+          const rising = rss - rssAgo(1000) >= GROWING_MB_PER_S * 2 ** 20;
+          if (grown < limit && rising && stuckFor < 3 * HANG_MS) return;
+          return finish(grown >= limit || rising ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
         }
         if (elapsed > TEST_TIMEOUT_MS + HANG_MS) return finish(why.neverEnded(elapsed, step()));
       }
@@ -176,6 +194,8 @@ export function runSession(o) {
         case 'pulse':
           lastPulse = Date.now();
           rss = msg.rss;
+          pulses.push({ at: lastPulse, rss });
+          while (pulses.length > 1 && pulses[0].at < lastPulse - 5000) pulses.shift();
           break;
         case 'ready':
           ready = true;
