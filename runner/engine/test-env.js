@@ -16,7 +16,10 @@ export const SUPERVISOR = path.join(HERE, 'supervisor.js');
  * @returns {string[]}
  */
 export function childFlags(mode) {
-  return mode === 'serve' ? ['--max-semi-space-size=1'] : [];
+  // NETLINGS_CPU_PROF=<folder>: CPU profiles of the test process and its workers, for finding
+  // where a run's time goes (with NETLINGS_GUARD=fallback: the sandbox's /tmp is its own).
+  const profile = process.env.NETLINGS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NETLINGS_CPU_PROF}`] : [];
+  return [...profile, ...(mode === 'serve' ? ['--max-semi-space-size=1'] : [])];
 }
 
 /** @param {Record<string, string>} extra */

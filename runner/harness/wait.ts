@@ -11,7 +11,15 @@ export const STEP_DEADLINE_MS = 3000;
 
 /** The deadline for a wait that already timed out once in this test file. */
 const REPEAT_DEADLINE_MS = 500;
+/**
+ * The deadline of a wait with the default deadline once any such wait in this test file timed
+ * out. What it waits for takes milliseconds on loopback: a second is still generous on a busy
+ * machine, and code that answers nothing (or only at the end) costs ~1 s per check, not 3.
+ * Waits with a deadline of their own (a retry schedule, a 2 MB transfer) keep it.
+ */
+const AFTER_TIMEOUT_DEADLINE_MS = 1000;
 const timedOut = new Set<string>();
+let defaultTimedOut = false;
 
 type Waiter = (err: LessonFailure) => void;
 const waiters = new Set<Waiter>();
@@ -51,7 +59,9 @@ export function within<T>(promise: Promise<T>, waitingFor: string, options: Wait
   // never greets would otherwise cost the full deadline in every check. Correct code is never
   // affected, as it never times out.
   const again = timedOut.has(waitingFor);
-  const ms = again ? Math.min(REPEAT_DEADLINE_MS, options.ms ?? STEP_DEADLINE_MS) : options.ms ?? STEP_DEADLINE_MS;
+  const usual = options.ms ?? (defaultTimedOut ? AFTER_TIMEOUT_DEADLINE_MS : STEP_DEADLINE_MS);
+  const ms = again ? Math.min(REPEAT_DEADLINE_MS, usual) : usual;
+  const shortened = !again && options.ms === undefined && defaultTimedOut;
   step(`waiting for ${waitingFor}`);
   note('wait', waitingFor);
   const crash = takePendingCrash();
@@ -68,11 +78,13 @@ export function within<T>(promise: Promise<T>, waitingFor: string, options: Wait
     const timer = setTimeout(() => {
       done();
       timedOut.add(waitingFor);
+      if (options.ms === undefined) defaultTimedOut = true;
       const detail = options.detail?.();
+      const earlier = again ? ' (nor in an earlier check)' : shortened ? ` (a shorter wait: an earlier check already waited ${STEP_DEADLINE_MS / 1000} s for your code)` : '';
       reject(
         new LessonFailure({
           kind: 'timeout',
-          message: `waited ${ms / 1000} s for ${waitingFor}, but it did not happen${again ? ' (nor in an earlier check)' : ''}`,
+          message: `waited ${ms / 1000} s for ${waitingFor}, but it did not happen${earlier}`,
           actual: detail,
           hint: typeof options.hint === 'function' ? options.hint() : options.hint,
         }),
