@@ -72,16 +72,25 @@ export async function udpServer(onDatagram?: (datagram: Datagram, reply: (data: 
     send(data: Buffer | string, port: number): Promise<void> {
       return new Promise((resolve, reject) => socket.send(data, port, UDP_HOST, (err) => (err ? reject(err) : resolve())));
     },
-    /** Waits until at least `count` datagrams have arrived; returns them all. */
-    waitFor(count: number, what: string, hint: string, options: WaitOptions = {}): Promise<Datagram[]> {
+    /**
+     * Waits until at least `count` datagrams have arrived; returns them all. `endedBy`: a promise
+     * whose settling ends the wait early (the code that sends them has given up): then fewer.
+     */
+    waitFor(count: number, what: string, hint: string, options: WaitOptions & { endedBy?: Promise<unknown> } = {}): Promise<Datagram[]> {
+      const { endedBy, ...rest } = options;
+      let ended = false;
+      void endedBy?.then(
+        () => ((ended = true), changes.emit('change')),
+        () => ((ended = true), changes.emit('change')),
+      );
       return until(
         (notify) => {
           changes.on('change', notify);
           return () => changes.off('change', notify);
         },
-        () => (received.length >= count ? received : undefined),
+        () => (received.length >= count || ended ? received : undefined),
         what,
-        { hint, detail: () => `${received.length} datagram(s) arrived`, ...options },
+        { hint, detail: () => `${received.length} datagram(s) arrived`, ...rest },
       );
     },
   };

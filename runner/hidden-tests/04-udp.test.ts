@@ -216,6 +216,22 @@ function startRequest(port: number, message: Buffer, options: RequestOptions, ho
   reply.catch(() => {}); // handled wherever it is awaited
   return {
     probe,
+    /** Settles when request() does, however it does. */
+    settled: reply.then(
+      () => {},
+      () => {},
+    ),
+    /**
+     * Waits until `count` tries reached `server`, which never answers. request() settling first
+     * ends the wait: a TODO or a throw is reported as such, giving up after fewer tries fails.
+     */
+    async tries(server: Awaited<ReturnType<typeof udpServer>>, count: number, what: string, ms: number) {
+      await server.waitFor(count, what, HINT.retry, { ms, endedBy: this.settled });
+      if (server.received.length >= count) return;
+      const o = await this.outcome('request() to settle', HINT.retry, ms);
+      const how = o.resolved ? 'resolved' : `rejected${(o.error as NodeJS.ErrnoException)?.code ? ` with ${(o.error as NodeJS.ErrnoException).code}` : ''}`;
+      fail({ message: `request() ${how} after ${server.received.length} of ${count} tries reached a server that never answers`, expected: `${count} tries, then giving up`, actual: `${server.received.length} tries`, hint: HINT.retry });
+    },
     /** How request() settled, within `ms`; a TODO or a throw is reported as such. */
     async outcome(waitingFor: string, hint: string, ms: number) {
       const o = await within(reply.then(ok, ko), waitingFor, { hint, ms });
@@ -400,7 +416,7 @@ describe('Task 2: request()', () => {
     const timeoutMs = 100;
     const server = await udpServer();
     const req = startRequest(server.port, Buffer.from('anyone?'), { timeoutMs, tries: 3 });
-    await server.waitFor(3, 'three tries to arrive at a server that never answers', HINT.retry, { ms: 2000 });
+    await req.tries(server, 3, 'three tries to arrive at a server that never answers', 2000);
     await req.outcome('request() to give up', HINT.timedOut, 2000);
     // Measured at each send() call, in the sender's thread: a busy machine only makes these gaps
     // longer. A timer's start is the event loop's cached clock, which can lag a few milliseconds
@@ -419,7 +435,7 @@ describe('Task 2: request()', () => {
     const timeoutMs = 100;
     const server = await udpServer();
     const req = startRequest(server.port, Buffer.from('anyone there?'), { timeoutMs, tries: 5 });
-    await server.waitFor(5, 'five tries to arrive at a server that never answers', HINT.retry, { ms: 4000 });
+    await req.tries(server, 5, 'five tries to arrive at a server that never answers', 4000);
     await req.outcome('request() to give up', HINT.timedOut, 4000);
     // Only a generous upper bound: a busy machine makes timers late, by milliseconds, not by
     // 400 ms. A back-off that doubles the wait (100, 200, 400, 800 ms) still fails on the last gap.
