@@ -7,7 +7,7 @@ import net from 'node:net';
 import { fail } from './failure.ts';
 import { HOST } from './net.ts';
 import { openSockets } from './tracking.ts';
-import { until, within } from './wait.ts';
+import { STEP_DEADLINE_MS, until, within } from './wait.ts';
 
 export class BulkClient {
   private received = 0;
@@ -48,7 +48,8 @@ export class BulkClient {
       },
       () => (this.mismatchAt >= 0 || this.ended || this.closed ? true : undefined),
       what,
-      { hint, detail: () => `received ${this.received.toLocaleString('en')} of ${expected.length.toLocaleString('en')} bytes` },
+      // Megabytes: never the shorter deadline that follows a time-out elsewhere in the file.
+      { hint, ms: STEP_DEADLINE_MS, detail: () => `received ${this.received.toLocaleString('en')} of ${expected.length.toLocaleString('en')} bytes` },
     );
     const got = `${this.received.toLocaleString('en')} bytes`;
     if (this.mismatchAt >= 0) {

@@ -2,7 +2,7 @@
 // server). Bytes that are not valid UTF-8 show what a string-based check would hide.
 import { fail } from './failure.ts';
 import type { Peer } from './peer.ts';
-import { until } from './wait.ts';
+import { STEP_DEADLINE_MS, until } from './wait.ts';
 
 const hex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
@@ -25,7 +25,8 @@ export async function expectAllBytesThenEnd(peer: Peer, expected: Buffer, what: 
       return have.length === expected.length ? ('ok' as const) : ('short' as const);
     },
     what,
-    { hint, detail: () => `received ${peer.unread.length.toLocaleString('en')} of ${expected.length.toLocaleString('en')} bytes, and the connection is still open` },
+    // Up to megabytes: never the shorter deadline that follows a time-out elsewhere in the file.
+    { hint, ms: STEP_DEADLINE_MS, detail: () => `received ${peer.unread.length.toLocaleString('en')} of ${expected.length.toLocaleString('en')} bytes, and the connection is still open` },
   );
   if (verdict === 'ok') return;
   const have = peer.unread;
