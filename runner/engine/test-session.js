@@ -16,8 +16,11 @@ import { TEST_TIMEOUT_MS } from './vitest-options.js';
 /** @typedef {import('./failures.js').Failure} Failure */
 
 let runCount = 0;
-/** A blocked thread whose memory rises at least this fast is allocating, not only looping. */
-const GROWING_MB_PER_S = 8;
+/**
+ * A blocked thread whose memory rose at least this fast over each of the last two seconds is
+ * allocating, not only looping (a loop that allocates nothing leaves it flat).
+ */
+const GROWING_MB_PER_S = 4;
 const lessonOf = (/** @type {string} */ file) => path.basename(file).replace(/\.test\.ts$/, '');
 const STATES = /** @type {const} */ ({ pass: 'passed', passed: 'passed', fail: 'failed', failed: 'failed', skip: 'skipped', skipped: 'skipped', pending: 'skipped', todo: 'skipped' });
 
@@ -175,7 +178,7 @@ export function runSession(o) {
           // Memory still rising in the last second is the stuck code allocating: a loop that
           // blocks allocates nothing. On a busy machine it rises slower, so wait a little longer
           // for it to reach the heap limit (V8 then ends the thread) or the growth limit.
-          const rising = rss - rssAgo(1000) >= GROWING_MB_PER_S * 2 ** 20;
+          const rising = rss - rssAgo(1000) >= GROWING_MB_PER_S * 2 ** 20 && rss - rssAgo(2000) >= 2 * GROWING_MB_PER_S * 2 ** 20;
           if (grown < limit && rising && stuckFor < 3 * HANG_MS) return;
           return finish(grown >= limit || rising ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
         }
