@@ -175,9 +175,9 @@ export function runSession(o) {
           const grown = Math.round((rss - base) / 2 ** 20);
           // Loading a module (the learner's file, what it imports) takes ~100 MB of its own.
           const limit = /^loading /.test(step() ?? '') ? 192 : 64;
-          // Memory still rising in the last second is the stuck code allocating: a loop that
-          // blocks allocates nothing. On a busy machine it rises slower, so wait a little longer
-          // for it to reach the heap limit (V8 then ends the thread) or the growth limit.
+          // Memory still rising over the last two seconds is the stuck code allocating: a loop
+          // that only spins allocates nothing. On a busy machine it rises slower, so wait a little
+          // longer for it to reach the heap limit (V8 then ends the thread) or the growth limit.
           const rising = rss - rssAgo(1000) >= GROWING_MB_PER_S * 2 ** 20 && rss - rssAgo(2000) >= 2 * GROWING_MB_PER_S * 2 ** 20;
           if (grown < limit && rising && stuckFor < 3 * HANG_MS) return;
           return finish(grown >= limit || rising ? why.growing(elapsed, grown, step()) : why.blocked(elapsed, step()));
