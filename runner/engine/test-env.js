@@ -10,8 +10,9 @@ export const SUPERVISOR = path.join(HERE, 'supervisor.js');
  * V8 flags for the test process, by its mode (vitest-child.js). The warm process of `learn`
  * (mode 'serve') stays running beside the learner's editor: a young generation of 1 MB per
  * semi-space (the default grows to 16) keeps it ~90 MB smaller (learn-bench: 128 vs 222 MB PSS):
- * vite and vitest live in its main thread, and each run adds a worker. A run that ends within seconds keeps V8's default: with
- * 1 MB, importing vitest and checks that move megabytes spend ~0.1–0.2 s more in the scavenger.
+ * vite and vitest live in its main thread, and each run adds a worker. A run that ends within
+ * seconds keeps V8's default: with 1 MB, importing vitest and checks that move megabytes spend
+ * ~0.1–0.2 s more in the scavenger.
  * @param {string | undefined} mode
  * @returns {string[]}
  */
