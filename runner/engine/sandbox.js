@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ROOT } from '../core/course.js';
 import { newKey, verifier } from './channel.js';
 import { RUN_ID_VAR, commandOf, descendants, innerPid, isAlive } from './sweep.js';
-import { CHILD, childFlags, testEnv } from './test-env.js';
+import { CHILD, childEnv, childFlags, testEnv } from './test-env.js';
 import { warmDir } from './warm-socket.js';
 
 /** @typedef {import('./launch.js').LaunchOptions} LaunchOptions */
@@ -65,6 +65,7 @@ export function sandboxArgs(o, jobJson) {
   const warm = warmDir();
   if (existsSync(warm)) args.push('--tmpfs', warm);
   if (o.writableDir) args.push('--bind', o.writableDir, o.writableDir);
+  for (const [name, value] of Object.entries(childEnv(o.job?.mode))) args.push('--setenv', name, value);
   args.push('--chdir', ROOT, '--setenv', 'TMPDIR', '/tmp', '--', process.execPath, ...childFlags(o.job?.mode), CHILD, jobJson);
   return args;
 }

@@ -6,7 +6,7 @@
 // argv: <vitest-child.js> <job JSON>
 import { spawn } from 'node:child_process';
 import { markedProcesses, stopProcesses } from './sweep.js';
-import { childFlags } from './test-env.js';
+import { childEnv, childFlags } from './test-env.js';
 
 const [script, jobJson] = process.argv.slice(2);
 const job = JSON.parse(jobJson ?? '{}');
@@ -23,7 +23,7 @@ for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT', 'SIG
   process.on(signal, () => send({ type: 'signalled', signal, target: 'supervisor' }));
 }
 
-const child = spawn(process.execPath, [...childFlags(job.mode), script, jobJson], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const child = spawn(process.execPath, [...childFlags(job.mode), script, jobJson], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...childEnv(job.mode) } });
 // The test process's messages are relayed wrapped, so that learner code writing to its channel
 // can never pass for this process; the CLI checks their signatures.
 child.on('message', (packet) => send({ relay: packet }));
