@@ -5,6 +5,7 @@
 // loss is made deterministic by a proxy that drops the first N datagrams. Timing is only ever
 // checked with generous bounds, never exact durations.
 import type dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, test } from 'vitest';
 import { byteDifference, showBytes } from '../harness/bytes.ts';
@@ -51,6 +52,7 @@ const HINT = {
     "Start a timer after each send; when it fires without a reply, send again, until you have sent `tries` datagrams. Clear the timer when the reply arrives.",
   spacing: 'Wait the full timeoutMs after each send before the next try: start one timer per send, not all at once.',
   sameSocket: "Send every try from the same socket: a reply to the first try may arrive after the second was sent, and it still counts.",
+  lastWait: "After the last try, wait the full timeoutMs for its reply as after every other try, and only then reject with ETIMEDOUT.",
   tries: 'Count the datagrams you send: the first one counts as a try, so send at most `tries` in all, then give up.',
   timedOut: "After the last try's timeout, reject with an Error whose code is 'ETIMEDOUT': Object.assign(new Error('…'), { code: 'ETIMEDOUT' }).",
   refused:
@@ -221,6 +223,11 @@ function startRequest(port: number, message: Buffer, options: RequestOptions, ho
     settled: reply.then(
       () => {},
       () => {},
+    ),
+    /** When the check saw request() settle (performance.now() ms): never earlier than it did. */
+    settledAt: reply.then(
+      () => performance.now(),
+      () => performance.now(),
     ),
     /**
      * Waits until `count` tries reached `server`, which never answers. request() settling first
@@ -416,7 +423,7 @@ describe('Task 2: request()', () => {
     expectReply(o, Buffer.from('third time lucky'), 'the echo of "third time lucky"', { rejected: HINT.retry });
   });
 
-  test('waits the full timeoutMs after each try before the next one [2.3]', async () => {
+  test('waits the full timeoutMs after each try before the next one [2.3, 2.4]', async () => {
     const timeoutMs = 100;
     const server = await udpServer();
     const req = startRequest(server.port, Buffer.from('anyone?'), { timeoutMs, tries: 3 });
@@ -433,6 +440,12 @@ describe('Task 2: request()', () => {
         fail({ message: `try ${i + 1} was sent only ${Math.round(gap)} ms after try ${i}, with timeoutMs ${timeoutMs}`, expected: `at least ${timeoutMs} ms between tries`, actual: `${Math.round(gap)} ms`, hint: HINT.spacing });
       }
     }
+    // The last try gets its full timeoutMs too: a reply may still be on its way. Seen from here,
+    // the rejection can only look later than it was, never earlier.
+    const waited = (await req.settledAt) - sends[sends.length - 1];
+    if (sends.length === 3 && waited < timeoutMs * 0.8) {
+      fail({ message: `request() gave up only ${Math.round(waited)} ms after its last try, with timeoutMs ${timeoutMs}`, expected: `at least ${timeoutMs} ms after the last try before rejecting`, actual: `${Math.round(waited)} ms`, hint: HINT.lastWait });
+    }
   });
 
   test('waits timeoutMs after each try, not longer: no growing back-off [2.3]', async () => {
@@ -444,6 +457,13 @@ describe('Task 2: request()', () => {
     // Only a generous upper bound: a busy machine makes timers late, by milliseconds, not by
     // 400 ms. A back-off that doubles the wait (100, 200, 400, 800 ms) still fails on the last gap.
     const sends = req.probe.sendTimes();
+    // A wait that is too long every time (2 × timeoutMs, or timeoutMs plus a margin of its own)
+    // shows in the shortest gap: a busy machine would have to make all four timers late by 70 ms.
+    const shortest = Math.min(...sends.slice(1).map((t, j) => t - sends[j]));
+    if (sends.length === 5 && shortest > timeoutMs * 1.7) {
+      const gaps = sends.slice(1).map((t, j) => `${Math.round(t - sends[j])} ms`).join(', ');
+      fail({ message: `every try came well over timeoutMs after the one before, with timeoutMs ${timeoutMs}`, expected: `about ${timeoutMs} ms between tries`, actual: `gaps of ${gaps}`, hint: 'Start the next try timeoutMs after a send, not later: setTimeout(retry, options.timeoutMs), with nothing added or multiplied.' });
+    }
     for (let i = 1; i < sends.length; i++) {
       const gap = sends[i] - sends[i - 1];
       if (gap > timeoutMs + 400) {
