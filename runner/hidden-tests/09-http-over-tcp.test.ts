@@ -134,7 +134,7 @@ describe('Task 1: createHttpServer(), reading requests', () => {
   test('hands the method, target, version, lower-case names and trimmed values to the handler [1.3, 1.4, 1.6]', async () => {
     const { port, calls } = await start();
     const conn = await open(port);
-    await conn.send(request('PUT /items/42?x=1&y=%20 HTTP/1.1', ['Host: example.test:8080', 'X-Mixed-CASE:   Spaced Value \t ', 'X-Empty:', 'Accept:*/*']));
+    await conn.send(request('PUT /items/42?x=1&y=%20 HTTP/1.1', ['Host: example.test:8080', 'X-Mixed-CASE:   Spaced Value \t ', 'X-Empty:', 'Accept:*/*', 'X-Url:http://a:1/']));
     const res = await conn.response('the response to "PUT /items/42?x=1&y=%20"', HINT.complete);
     const got = calls[0];
     if (!got) {
@@ -142,16 +142,16 @@ describe('Task 1: createHttpServer(), reading requests', () => {
         message: 'your server answered "PUT /items/42?x=1&y=%20" without calling the handler',
         expected: 'the handler called once, with the parsed request',
         actual: `no call; the response was ${res.status} ${res.reason}`,
-        hint: 'Every header line here is well-formed, an empty value ("X-Empty:") and no space after the colon ("Accept:*/*") included: hand the request to the handler.',
+        hint: 'Every header line here is well-formed, an empty value ("X-Empty:") and no space after the colon ("Accept:*/*", "X-Url:http://a:1/") included: hand the request to the handler.',
       });
     }
     expectEqual(`${got.method} ${got.target} ${got.version}`, 'PUT /items/42?x=1&y=%20 HTTP/1.1', 'method, target and version as the handler got them', 'Split the request line at its two spaces and pass the three parts as they are.');
-    const want = { host: 'example.test:8080', 'x-mixed-case': 'Spaced Value', 'x-empty': '', accept: '*/*' };
+    const want = { host: 'example.test:8080', 'x-mixed-case': 'Spaced Value', 'x-empty': '', accept: '*/*', 'x-url': 'http://a:1/' };
     const seen = sorted(got.headers);
     const hint = /[A-Z]/.test(Object.keys(got.headers ?? {}).join(''))
       ? 'Header names are case-insensitive: lower-case them (name.toLowerCase()) before handing them over.'
-      : got.headers?.host === 'example.test'
-        ? 'Split a header line at its FIRST ":" only: the value may contain colons (a host with a port).'
+      : got.headers?.host === 'example.test' || Object.keys(got.headers ?? {}).some((name) => name.includes(':'))
+        ? 'Split a header line at its FIRST ":" only: the value may contain colons (a host with a port, a URL), also right after the colon ("X-Url:http://a:1/").'
         : got.headers?.['x-mixed-case'] === 'spaced value'
           ? 'Lower-case the names only: values keep their case.'
           : 'Take the name before the first ":", trim spaces and tabs from both ends of the value (it may be empty), and keep every header.';
@@ -182,6 +182,13 @@ describe('Task 1: createHttpServer(), reading requests', () => {
     await conn.send('GET /bare HTTP/1.1\nHost: x\nX-A: 1\r\nX-B: 2\n\n');
     await conn.response('the response to a request whose lines end with a bare "\\n"', 'Split lines at "\\n" and drop a "\\r" right before it: the head ends at the first empty line, "\\r\\n" or "\\n".');
     expectEqual(sorted(calls[0]?.headers), sorted({ host: 'x', 'x-a': '1', 'x-b': '2' }), 'the headers the handler got', 'Drop the "\\r" before a "\\n", and only that one.');
+    // The empty line and the line before it may end differently: "\n" then "\r\n", "\r\n" then "\n".
+    const emptyLine = 'The head ends at the first EMPTY LINE, whichever way each line ends: after "Host: x\\n" the empty line may be "\\r\\n", after "Host: x\\r\\n" it may be "\\n". Look for a line with nothing on it, not for the bytes "\\r\\n\\r\\n" or "\\n\\n".';
+    for (const raw of ['GET /lf-crlf HTTP/1.1\r\nHost: x\n\r\n', 'GET /crlf-lf HTTP/1.1\nHost: x\r\n\n']) {
+      await conn.send(raw);
+      const res = await conn.response(`the response to ${show(raw)}`, emptyLine);
+      expectEqual(res.text, `GET ${raw.split(' ')[1]}`, `the body of the response to ${show(raw)}`, emptyLine);
+    }
   });
 
   test('answers 400 when a "\\r" appears anywhere but before a "\\n" [1.2, 1.11]', async () => {
@@ -499,6 +506,20 @@ describe('Task 1: createHttpServer(), connections', () => {
     const hint = "Write the response while handling 'data' (before 'end'), and keep the default allowHalfOpen: false so Node ends your side when the client ends.";
     expectEqual((await conn.response('the response to a request sent just before the client ended its side', hint)).text, 'GET /bye', 'the body', hint);
     await conn.expectEnd('your server to end the connection after the client ended its side', hint);
+  });
+
+  test('sends all of a big response when the client ends right after its request [1.13]', async () => {
+    // 8 MiB is more than the kernel takes in at once (Linux: about 4 MiB by default), so the rest
+    // still waits in the socket when the client's end arrives: destroy() then cuts it short.
+    const big = Buffer.alloc(8 * 1024 * 1024, 'b');
+    const { port } = await start(() => ({ status: 200, body: big }));
+    const conn = await open(port);
+    await conn.send(request('GET /big HTTP/1.1'));
+    conn.end();
+    const hint = "A big response is still being sent when the client's end arrives. socket.destroy() throws away what is not sent yet, and so does a for await (… of socket) loop when it ends (iterate over socket.iterator({ destroyOnReturn: false }) instead). socket.end(), which allowHalfOpen: false calls for you when the client ends, sends everything first.";
+    const res = await conn.response(`the ${big.length}-byte response to a request sent just before the client ended its side`, hint);
+    if (!res.body.equals(big)) fail({ message: 'the big response arrived, but with other bytes', expected: `${big.length} bytes "b"`, actual: `${res.body.length} bytes that differ`, hint: HINT.bytes });
+    await conn.expectEnd('your server to end the connection after the big response', hint);
   });
 
   test('ends without an answer when the client leaves in the middle of a request [1.13]', async () => {
