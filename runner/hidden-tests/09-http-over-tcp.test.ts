@@ -261,10 +261,13 @@ describe('Task 1: createHttpServer(), reading requests', () => {
 
   test('answers 501 to a request with Transfer-Encoding, then ends the connection [1.5, 1.11]', async () => {
     const { port, calls } = await start();
-    for (const header of ['Transfer-Encoding: chunked', 'TRANSFER-ENCODING: gzip, chunked']) {
+    for (const header of ['Transfer-Encoding: chunked', 'TRANSFER-ENCODING: gzip, chunked', 'Transfer-Encoding:']) {
       const conn = await open(port);
       await conn.send(request('POST /upload HTTP/1.1', ['Host: x', header], '5\r\nhello\r\n0\r\n\r\n'));
-      await expectRefused(conn, calls, 501, `a request with ${show(header)}`, 'Look for a transfer-encoding header (any case) once the head is parsed, and answer 501 with "Connection: close".');
+      const hint = header.endsWith(':')
+        ? 'The header is there, with an empty value: test whether the request HAS a transfer-encoding header (\'transfer-encoding\' in headers), not whether its value is truthy ("" is falsy).'
+        : 'Look for a transfer-encoding header (any case) once the head is parsed, and answer 501 with "Connection: close".';
+      await expectRefused(conn, calls, 501, `a request with ${show(header)}`, hint);
     }
   });
 });
@@ -461,10 +464,12 @@ describe('Task 1: createHttpServer(), connections', () => {
 
   test('finds the token "close" in the Connection header, in any case, and nothing else [1.10]', async () => {
     const { port } = await start();
-    for (const value of ['Keep-Alive, CLOSE', 'upgrade,close', '\tclose ']) {
+    for (const value of ['Keep-Alive, CLOSE', 'upgrade,close', '\tclose ', 'close, TE']) {
       const conn = await open(port);
       await conn.send(request('GET / HTTP/1.1', ['Host: x', `Connection:${value}`]));
-      const hint = 'The Connection value is a list: split it at ",", trim each item and compare it with "close" in lower case.';
+      const hint = value.startsWith('close,')
+        ? 'Here "close" is the FIRST item of the list: split the value at "," and look at every item, trimmed and in lower case, not only the last one.'
+        : 'The Connection value is a list: split it at ",", trim each item and compare it with "close" in lower case.';
       const res = await conn.response(`the response to "Connection:${value}"`, hint);
       if (!closes(res)) fail({ message: `the response to "Connection:${value}" does not say "Connection: close"`, actual: show(res.header('connection') ?? '(no Connection header)'), hint });
       await conn.expectEnd(`your server to end the connection after "Connection:${value}"`, hint);
@@ -519,6 +524,17 @@ describe('Task 1: createHttpServer(), connections', () => {
     const hint = "A big response is still being sent when the client's end arrives. socket.destroy() throws away what is not sent yet, and so does a for await (… of socket) loop when it ends (iterate over socket.iterator({ destroyOnReturn: false }) instead). socket.end(), which allowHalfOpen: false calls for you when the client ends, sends everything first.";
     const res = await conn.response(`the ${big.length}-byte response to a request sent just before the client ended its side`, hint);
     if (!res.body.equals(big)) fail({ message: 'the big response arrived, but with other bytes', expected: `${big.length} bytes "b"`, actual: `${res.body.length} bytes that differ`, hint: HINT.bytes });
+    await conn.expectEnd('your server to end the connection after the big response', hint);
+  });
+
+  test('sends all of a big response before it ends the connection after "Connection: close" [1.10]', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 'c');
+    const { port } = await start(() => ({ status: 200, body: big }));
+    const conn = await open(port);
+    await conn.send(request('GET /big HTTP/1.1', ['Host: x', 'Connection: close']));
+    const hint = 'End the connection with socket.end(response) (or write, then socket.end()): it closes once everything is sent. socket.destroy() right after a write throws away what the kernel has not taken yet, here part of an 8 MiB response.';
+    const res = await conn.response(`the ${big.length}-byte response to a request with "Connection: close"`, hint);
+    if (!res.body.equals(big)) fail({ message: 'the big response arrived, but with other bytes', expected: `${big.length} bytes "c"`, actual: `${res.body.length} bytes that differ`, hint: HINT.bytes });
     await conn.expectEnd('your server to end the connection after the big response', hint);
   });
 
