@@ -406,10 +406,16 @@ describe('Task 5: followCname()', () => {
   });
 
   test('rejects with ELOOP when the chain comes back to a name in it [5.3]', async () => {
-    const { zone, resolver } = await setup();
+    // ring1 -> ring2 -> ring3 -> ring1: a loop of three names, which comparing with the last one
+    // or two names never notices.
+    const ring = [1, 2, 3].map((i) => ({ name: `ring${i}.example.test`, type: 'CNAME' as const, ttl: 300, data: `ring${(i % 3) + 1}.example.test` }));
+    const { zone, resolver } = await setupWith(ring);
     const o = await runWith({ hint: HINT.loop }, 'followCname', resolver, 'loop1.example.test');
     expectRejected(o, 'ELOOP', 'followCname("loop1.example.test"), where loop1 -> loop2 -> loop1,', HINT.loop);
     if (zone.log.length > 20) fail({ message: `followCname() asked ${zone.log.length} questions before giving up on a loop of two names`, expected: 'a rejection as soon as a name repeats', actual: `${zone.log.length} questions`, hint: HINT.loop });
+    const longer = 'A loop can pass through three names or more: check whether the WHOLE chain already contains the target (chain.includes(target)), not only the last name or two.';
+    const three = await runWith({ hint: longer }, 'followCname', resolver, 'ring1.example.test');
+    expectRejected(three, 'ELOOP', 'followCname("ring1.example.test"), where ring1 -> ring2 -> ring3 -> ring1,', !three.resolved && codeOf(three.error) === 'ELOOP' ? HINT.loop : longer);
   });
 
   test('rejects with ELOOP also when the loop does not come back to the first name [5.3]', async () => {
