@@ -8,11 +8,12 @@ import dns from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import { describe, test } from 'vitest';
 import { cancelAfterCheck, resolverFor, silentDnsServer, zoneServer } from '../harness/dns.ts';
-import { expectHermetic, useDnsSandbox } from '../harness/dns-sandbox.ts';
-import { type ZoneServer } from '../harness/dns-server.ts';
-import { ZONE } from '../harness/dns-zone.ts';
+import { allowDnsServer, expectHermetic, useDnsSandbox } from '../harness/dns-sandbox.ts';
+import { startZoneServer, type ZoneServer } from '../harness/dns-server.ts';
+import { ZONE, type ZoneRecord } from '../harness/dns-zone.ts';
 import { todoOrRethrow, useExercise } from '../harness/exercise.ts';
 import { fail, show } from '../harness/failure.ts';
+import { ownSocket } from '../harness/udp-tracking.ts';
 import { within } from '../harness/wait.ts';
 
 interface NameReport {
@@ -114,6 +115,16 @@ function expectSame(actual: unknown, expected: unknown, what: string, hint: stri
 
 async function setup(): Promise<{ zone: ZoneServer; resolver: Resolver }> {
   const zone = await zoneServer();
+  return { zone, resolver: resolverFor(zone.port) };
+}
+
+/**
+ * setup(), with records of the check's own added to the zone: orders and sets that the shared
+ * zone (also served by `npm run try 05`, whose output the explainer shows) has no room for.
+ */
+async function setupWith(extra: ZoneRecord[]): Promise<{ zone: ZoneServer; resolver: Resolver }> {
+  const zone = await startZoneServer({ zone: [...ZONE, ...extra], createSocket: ownSocket });
+  allowDnsServer(zone.port);
   return { zone, resolver: resolverFor(zone.port) };
 }
 
@@ -258,7 +269,9 @@ describe('Task 2: describeName()', () => {
 
 describe('Task 3: pickMailServer()', () => {
   test('picks the exchange with the lowest priority number, whatever the order [3.1]', async () => {
-    const { resolver } = await setup();
+    // last.example.test: the best record comes last, where a loop that stops one short never looks.
+    const last = [20, 30, 10].map((preference) => ({ name: 'last.example.test', type: 'MX' as const, ttl: 600, data: { preference, exchange: `mx${preference / 10}.example.test` } }));
+    const { resolver } = await setupWith(last);
     const got = expectResolved(await run('pickMailServer', resolver, 'example.test'), 'pickMailServer("example.test")', '"mx1.example.test"', HINT.sortMx);
     if (got !== 'mx1.example.test') {
       const why: Record<string, string> = {
@@ -267,6 +280,11 @@ describe('Task 3: pickMailServer()', () => {
         'mx3.example.test': 'mx3 (priority 10) comes first when "5", "10", "20", "40" are sorted as text: compare numbers.',
       };
       fail({ message: 'pickMailServer() did not pick the most preferred mail server', expected: '"mx1.example.test" (priority 5; the others have 10, 20, 40)', actual: show(String(got)), hint: why[String(got)] ?? HINT.sortMx });
+    }
+    const best = expectResolved(await run('pickMailServer', resolver, 'last.example.test'), 'pickMailServer("last.example.test")', '"mx1.example.test"', HINT.sortMx);
+    if (best !== 'mx1.example.test') {
+      const hint = best === 'mx2.example.test' || best === 'mx3.example.test' ? 'The best record (priority 10) is the LAST one the server sent: make sure your loop looks at every record, the last one included.' : HINT.sortMx;
+      fail({ message: 'pickMailServer() did not pick the most preferred mail server when it comes last', expected: '"mx1.example.test" (priority 10, the last of 20, 30, 10)', actual: show(String(best)), hint });
     }
   });
 
@@ -388,10 +406,16 @@ describe('Task 5: followCname()', () => {
   });
 
   test('rejects with ELOOP when the chain comes back to a name in it [5.3]', async () => {
-    const { zone, resolver } = await setup();
+    // ring1 -> ring2 -> ring3 -> ring1: a loop of three names, which comparing with the last one
+    // or two names never notices.
+    const ring = [1, 2, 3].map((i) => ({ name: `ring${i}.example.test`, type: 'CNAME' as const, ttl: 300, data: `ring${(i % 3) + 1}.example.test` }));
+    const { zone, resolver } = await setupWith(ring);
     const o = await runWith({ hint: HINT.loop }, 'followCname', resolver, 'loop1.example.test');
     expectRejected(o, 'ELOOP', 'followCname("loop1.example.test"), where loop1 -> loop2 -> loop1,', HINT.loop);
     if (zone.log.length > 20) fail({ message: `followCname() asked ${zone.log.length} questions before giving up on a loop of two names`, expected: 'a rejection as soon as a name repeats', actual: `${zone.log.length} questions`, hint: HINT.loop });
+    const longer = 'A loop can pass through three names or more: check whether the WHOLE chain already contains the target (chain.includes(target)), not only the last name or two.';
+    const three = await runWith({ hint: longer }, 'followCname', resolver, 'ring1.example.test');
+    expectRejected(three, 'ELOOP', 'followCname("ring1.example.test"), where ring1 -> ring2 -> ring3 -> ring1,', !three.resolved && codeOf(three.error) === 'ELOOP' ? HINT.loop : longer);
   });
 
   test('rejects with ELOOP also when the loop does not come back to the first name [5.3]', async () => {
@@ -428,5 +452,13 @@ describe('Task 6: compareLocalhost()', () => {
     const got = expectResolved(await run('compareLocalhost', resolver), 'compareLocalhost()', '{ …, resolve: ["192.0.2.99"] }', HINT.resolve4);
     expectSame(got?.resolve, ['192.0.2.99'], 'the resolve entry', Array.isArray(got?.resolve) && got.resolve.includes('127.0.0.1') ? `127.0.0.1 is the operating system's answer. ${HINT.resolve4}` : HINT.resolve4);
     if (!zone.log.some((q) => q.type === 'A' && q.name === 'localhost')) fail({ message: 'the DNS server never got the question A localhost', expected: 'A localhost', actual: 'no such question', hint: HINT.resolve4 });
+  });
+
+  test('resolve: every A record the server has for localhost, here two [6.2]', async () => {
+    const { resolver } = await setupWith([{ name: 'localhost', type: 'A', ttl: 300, data: '192.0.2.98' }]);
+    const want = ['192.0.2.99', '192.0.2.98'];
+    const got = expectResolved(await run('compareLocalhost', resolver), 'compareLocalhost(), with a server that has two A records for localhost,', `{ …, resolve: ${asJson(want)} }`, HINT.resolve4);
+    const one = Array.isArray(got?.resolve) && got.resolve.length === 1;
+    expectSame(got?.resolve, want, 'the resolve entry (this server has two A records for localhost)', one ? 'Give the whole array that resolver.resolve4(\'localhost\') resolves with, not one address of it.' : HINT.resolve4);
   });
 });
