@@ -76,7 +76,8 @@ export type Handler = (request: HttpRequest) => HttpResponse;
  *     (counted from the request line to the end of the empty line) gets status 431 as soon as
  *     more than 8192 bytes of it have arrived. A Content-Length over 1048576 (1 MiB) gets
  *     status 413 right after the head, without waiting for the body. The limits are per request.
- * 1.13 When the client ends its side, answer every complete request you have, then end yours;
+ * 1.13 When the client ends its side, answer every complete request you have, each response
+ *     whole however large, then end yours (`socket.end()` sends what is queued first);
  *     an unfinished request gets no answer. A client that resets its connection must not crash
  *     the server: it keeps serving everyone else.
  *

@@ -48,7 +48,7 @@ function parseHead(head: string): Parsed {
     const m = /^([^:\s]+):[ \t]*(.*?)[ \t]*$/.exec(line);
     if (!m) return { error: 400 };
     const name = m[1].toLowerCase();
-    headers[name] = name in headers ? `${headers[name]}, ${m[2]}` : m[2];
+    headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${m[2]}` : m[2];
   }
   if ('transfer-encoding' in headers) return { error: 501 };
   let length = 0;
