@@ -42,7 +42,7 @@ const HINT = {
   hostPort: "Pass the port and the host you were given to server.listen(port, host): without a host Node listens on every address (::), and 'localhost' is not always the address you were asked for.",
   echo: "Send each chunk back as it is: socket.pipe(socket), or socket.on('data', (chunk) => socket.write(chunk)).",
   binary: "Do not decode the bytes: setEncoding('utf8') or chunk.toString() turns bytes that are not valid UTF-8 into replacement characters. Write the Buffer you received.",
-  graceful: "The echo was cut off: end your side with socket.end() (or keep allowHalfOpen: false, or pipe, which end it for you). destroy() throws away whatever is still queued to be sent.",
+  graceful: "The echo was cut off: end your side with socket.end() (or keep allowHalfOpen: false, or pipe, which end it for you). destroy() throws away whatever is still queued to be sent, and so does a `for await (const chunk of socket)` loop, which destroys the socket when it finishes (iterate socket.iterator({ destroyOnReturn: false }) instead).",
   heldBack:
     "Part of the echo never reached the socket: with allowHalfOpen: false Node ends your side as soon as it reads the client's end, and some bytes were still inside a stage of your own (a PassThrough, a Transform) waiting for the slow reader. Pipe the socket straight into itself, or use allowHalfOpen: true and end your side once the whole chain has finished (pipeline does).",
   stalled: "The echo stopped halfway, with the connection still open: if you pause() the socket when write() returns false, resume() it on 'drain' (socket.pipe(socket) does both for you).",
